@@ -1,1 +1,25 @@
-//! placeholder
+//! Presence Switch core: everything about Microsoft Graph presence that can be decided without a
+//! browser.
+//!
+//! - [`availability`]: the availability/activity pairs each endpoint accepts.
+//! - [`duration`]: `Edm.Duration` parsing, friendly input and canonical encoding.
+//! - [`cloud`]: national clouds, their Graph and login hosts, and scopes.
+//! - [`request`]: validated Graph requests as plain data.
+//! - [`response`]: Graph responses and errors interpreted into a next step.
+//! - [`meeting`]: which pages are meetings, and the meeting auto-set state machine.
+//! - `bindings` (wasm32 only): the one module that talks to JavaScript.
+//!
+//! Everything outside `bindings` is pure and tested natively with `cargo test`.
+
+pub mod availability;
+pub mod cloud;
+pub mod duration;
+pub mod error;
+pub mod meeting;
+pub mod request;
+pub mod response;
+
+#[cfg(target_arch = "wasm32")]
+mod bindings;
+
+pub use error::PresenceError;

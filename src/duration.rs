@@ -1,0 +1,1 @@
+//! duration (being written)

@@ -1,0 +1,165 @@
+//! The one error type of the core.
+//!
+//! Every refusal carries a stable camelCase [`PresenceError::code`] that the JS shell branches on,
+//! and, where an input field is at fault, the Graph-style name of that field
+//! ([`PresenceError::field`]). Messages are one line, lowercase, and say what was received and what
+//! is allowed; they are for developers and logs. User-facing wording belongs to the shell.
+
+use std::fmt;
+
+/// Everything the core can refuse or fail with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PresenceError {
+    /// The input is not of the expected shape (not an object, wrong type, unknown property).
+    InvalidInput { field: Option<String>, message: String },
+    /// A field the action needs is absent.
+    MissingField { field: &'static str, action: &'static str },
+    /// A field was given that the action does not use; refusing it means nothing is silently lost.
+    UnexpectedField { field: &'static str, action: &'static str },
+    /// A value outside a closed set (availability, activity, cloud, action).
+    InvalidValue { field: &'static str, got: String, allowed: String },
+    /// availability and activity do not form a pair the endpoint accepts.
+    UnsupportedPair { action: &'static str, availability: String, activity: String, allowed: String },
+    /// Text that is not a duration we accept.
+    InvalidDuration { field: &'static str, input: String, reason: String },
+    /// A valid duration outside the endpoint's range.
+    DurationOutOfRange { field: &'static str, got: String, min: &'static str, max: &'static str },
+    /// An "until" target at or before now.
+    TargetInPast { field: &'static str, now_ms: String, target_ms: String },
+    /// The cloud does not offer the presence API.
+    CloudNotSupported { cloud: &'static str, action: String },
+    /// The target user path segment is not `me`, a GUID or a UPN.
+    InvalidUserId { got: String, reason: String },
+    /// A URL field (custom Graph base URL, authority) is unusable.
+    InvalidUrl { field: &'static str, got: String, reason: String },
+    /// A text field (status message, dateTime, time zone, sessionId) is unusable.
+    InvalidText { field: &'static str, reason: String },
+    /// A meeting state or event the state machine cannot accept.
+    InvalidMeeting { field: &'static str, reason: String },
+    /// The request could not reach the server (offline, DNS, connection refused, CORS).
+    Network { message: String },
+    /// The request did not complete within the timeout.
+    Timeout { timeout_ms: u32 },
+}
+
+impl PresenceError {
+    /// Stable machine-readable code. JS branches on this, never on the message text; renaming one
+    /// is a breaking change.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::InvalidInput { .. } => "invalidInput",
+            Self::MissingField { .. } => "missingField",
+            Self::UnexpectedField { .. } => "unexpectedField",
+            Self::InvalidValue { .. } => "invalidValue",
+            Self::UnsupportedPair { .. } => "unsupportedPair",
+            Self::InvalidDuration { .. } => "invalidDuration",
+            Self::DurationOutOfRange { .. } => "durationOutOfRange",
+            Self::TargetInPast { .. } => "targetInPast",
+            Self::CloudNotSupported { .. } => "cloudNotSupported",
+            Self::InvalidUserId { .. } => "invalidUserId",
+            Self::InvalidUrl { .. } => "invalidUrl",
+            Self::InvalidText { .. } => "invalidText",
+            Self::InvalidMeeting { .. } => "invalidMeeting",
+            Self::Network { .. } => "networkError",
+            Self::Timeout { .. } => "timeout",
+        }
+    }
+
+    /// The input field at fault, in the spelling of the input object, when there is one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::InvalidInput { field, .. } => field.as_deref(),
+            Self::MissingField { field, .. }
+            | Self::UnexpectedField { field, .. }
+            | Self::InvalidValue { field, .. }
+            | Self::InvalidDuration { field, .. }
+            | Self::DurationOutOfRange { field, .. }
+            | Self::TargetInPast { field, .. }
+            | Self::InvalidUrl { field, .. }
+            | Self::InvalidText { field, .. }
+            | Self::InvalidMeeting { field, .. } => Some(field),
+            Self::UnsupportedPair { .. } => Some("activity"),
+            Self::CloudNotSupported { .. } => Some("cloud"),
+            Self::InvalidUserId { .. } => Some("userId"),
+            Self::Network { .. } | Self::Timeout { .. } => None,
+        }
+    }
+}
+
+impl fmt::Display for PresenceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidInput { message, .. } => write!(f, "invalid input: {message}"),
+            Self::MissingField { field, action } => write!(f, "{field} is required for {action}"),
+            Self::UnexpectedField { field, action } => {
+                write!(f, "{field} is not used by {action}; remove it")
+            }
+            Self::InvalidValue { field, got, allowed } => {
+                write!(f, "{field} must be one of {allowed}; got {got:?}")
+            }
+            Self::UnsupportedPair { action, availability, activity, allowed } => write!(
+                f,
+                "{action} does not accept availability {availability} with activity {activity}; allowed pairs: {allowed}"
+            ),
+            Self::InvalidDuration { field, input, reason } => {
+                write!(f, "{field} {input:?} is not a valid duration: {reason}")
+            }
+            Self::DurationOutOfRange { field, got, min, max } => {
+                write!(f, "{field} must be between {min} and {max}, got {got}")
+            }
+            Self::TargetInPast { field, now_ms, target_ms } => write!(
+                f,
+                "{field} must lie in the future: target {target_ms} ms is not after now {now_ms} ms"
+            ),
+            Self::CloudNotSupported { cloud, action } => write!(
+                f,
+                "{action} is not available in the {cloud} cloud: Microsoft Graph offers no presence API there"
+            ),
+            Self::InvalidUserId { got, reason } => {
+                write!(f, "userId {got:?} is not usable: {reason}; use \"me\", a user object id (GUID) or a UPN")
+            }
+            Self::InvalidUrl { field, got, reason } => write!(f, "{field} {got:?} is not usable: {reason}"),
+            Self::InvalidText { field, reason } => write!(f, "{field} is not usable: {reason}"),
+            Self::InvalidMeeting { field, reason } => write!(f, "{field} is not usable: {reason}"),
+            Self::Network { message } => write!(f, "the request did not reach the server: {message}"),
+            Self::Timeout { timeout_ms } => write!(f, "no answer within {timeout_ms} ms"),
+        }
+    }
+}
+
+impl std::error::Error for PresenceError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variant_has_a_distinct_code() {
+        let all = [
+            PresenceError::InvalidInput { field: None, message: String::new() },
+            PresenceError::MissingField { field: "a", action: "b" },
+            PresenceError::UnexpectedField { field: "a", action: "b" },
+            PresenceError::InvalidValue { field: "a", got: String::new(), allowed: String::new() },
+            PresenceError::UnsupportedPair {
+                action: "a",
+                availability: String::new(),
+                activity: String::new(),
+                allowed: String::new(),
+            },
+            PresenceError::InvalidDuration { field: "a", input: String::new(), reason: String::new() },
+            PresenceError::DurationOutOfRange { field: "a", got: String::new(), min: "", max: "" },
+            PresenceError::TargetInPast { field: "a", now_ms: String::new(), target_ms: String::new() },
+            PresenceError::CloudNotSupported { cloud: "china", action: String::new() },
+            PresenceError::InvalidUserId { got: String::new(), reason: String::new() },
+            PresenceError::InvalidUrl { field: "a", got: String::new(), reason: String::new() },
+            PresenceError::InvalidText { field: "a", reason: String::new() },
+            PresenceError::InvalidMeeting { field: "a", reason: String::new() },
+            PresenceError::Network { message: String::new() },
+            PresenceError::Timeout { timeout_ms: 1 },
+        ];
+        let mut codes: Vec<&str> = all.iter().map(PresenceError::code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), all.len());
+    }
+}

@@ -1,0 +1,1 @@
+//! Meeting pages and the meeting auto-set state machine (being written).
