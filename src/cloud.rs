@@ -1,1 +1,271 @@
-//! cloud (being written)
+//! National clouds: Graph and login hosts, scopes, and where the presence API exists.
+//!
+//! Source: `graph-presence.md` §11 (Graph deployments, Entra national clouds). GCC uses the global
+//! endpoints. China (21Vianet) has Graph but no presence API, so every presence action is refused
+//! there before anything is sent.
+
+use serde::{Deserialize, Serialize};
+
+use crate::availability::join;
+use crate::error::PresenceError;
+
+/// A Microsoft cloud, or explicit endpoints for tests and the demo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cloud {
+    Global,
+    UsGovL4,
+    UsGovL5,
+    China,
+    /// Explicit endpoints (a local simulator); scopes use the global Graph resource.
+    Custom {
+        graph_base_url: String,
+        login_base_url: Option<String>,
+    },
+}
+
+const CLOUD_NAMES: [&str; 5] = ["global", "usGovL4", "usGovL5", "china", "custom"];
+
+impl Cloud {
+    /// Resolves the `cloud`, `graphBaseUrl` and `loginBaseUrl` input fields. Explicit URLs are
+    /// allowed (and required) only with `custom`.
+    pub fn resolve(
+        cloud: Option<&str>,
+        graph_base_url: Option<&str>,
+        login_base_url: Option<&str>,
+    ) -> Result<Self, PresenceError> {
+        let name = cloud.unwrap_or("global");
+        let matched = CLOUD_NAMES.iter().find(|n| n.eq_ignore_ascii_case(name.trim()));
+        let resolved = match matched.copied() {
+            Some("global") => Self::Global,
+            Some("usGovL4") => Self::UsGovL4,
+            Some("usGovL5") => Self::UsGovL5,
+            Some("china") => Self::China,
+            Some("custom") => {
+                let Some(graph) = graph_base_url else {
+                    return Err(PresenceError::MissingField { field: "graphBaseUrl", action: "the custom cloud" });
+                };
+                let graph = check_base_url("graphBaseUrl", graph)?;
+                let graph = graph.strip_suffix("/v1.0").map(str::to_owned).unwrap_or(graph);
+                let login = login_base_url.map(|u| check_base_url("loginBaseUrl", u)).transpose()?;
+                return Ok(Self::Custom { graph_base_url: graph, login_base_url: login });
+            }
+            _ => {
+                return Err(PresenceError::InvalidValue {
+                    field: "cloud",
+                    got: name.to_owned(),
+                    allowed: join(CLOUD_NAMES),
+                })
+            }
+        };
+        if graph_base_url.is_some() {
+            return Err(PresenceError::UnexpectedField {
+                field: "graphBaseUrl",
+                action: "a named cloud (use cloud \"custom\")",
+            });
+        }
+        if login_base_url.is_some() {
+            return Err(PresenceError::UnexpectedField {
+                field: "loginBaseUrl",
+                action: "a named cloud (use cloud \"custom\")",
+            });
+        }
+        Ok(resolved)
+    }
+
+    /// The input spelling of the cloud.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Global => "global",
+            Self::UsGovL4 => "usGovL4",
+            Self::UsGovL5 => "usGovL5",
+            Self::China => "china",
+            Self::Custom { .. } => "custom",
+        }
+    }
+
+    /// Human name used in messages.
+    fn display_name(&self) -> &'static str {
+        match self {
+            Self::Global => "global",
+            Self::UsGovL4 => "US Government L4 (GCC High)",
+            Self::UsGovL5 => "US Government L5 (DoD)",
+            Self::China => "China (21Vianet)",
+            Self::Custom { .. } => "custom",
+        }
+    }
+
+    /// Graph root without a version segment.
+    pub fn graph_base_url(&self) -> &str {
+        match self {
+            Self::Global => "https://graph.microsoft.com",
+            Self::UsGovL4 => "https://graph.microsoft.us",
+            Self::UsGovL5 => "https://dod-graph.microsoft.us",
+            Self::China => "https://microsoftgraph.chinacloudapi.cn",
+            Self::Custom { graph_base_url, .. } => graph_base_url,
+        }
+    }
+
+    /// Entra sign-in root.
+    pub fn login_base_url(&self) -> Option<&str> {
+        match self {
+            Self::Global => Some("https://login.microsoftonline.com"),
+            Self::UsGovL4 | Self::UsGovL5 => Some("https://login.microsoftonline.us"),
+            Self::China => Some("https://login.chinacloudapi.cn"),
+            Self::Custom { login_base_url, .. } => login_base_url.as_deref(),
+        }
+    }
+
+    /// The resource prefix of Graph scopes. National clouds need their own host in scope strings
+    /// (`https://graph.microsoft.us/User.Read`); custom endpoints stand in for the global service.
+    fn scope_resource(&self) -> &str {
+        match self {
+            Self::Custom { .. } => "https://graph.microsoft.com",
+            other => other.graph_base_url(),
+        }
+    }
+
+    /// Delegated scopes the extension asks for.
+    pub fn scopes(&self) -> Vec<String> {
+        let resource = self.scope_resource();
+        vec![format!("{resource}/Presence.ReadWrite"), format!("{resource}/User.Read"), "offline_access".to_owned()]
+    }
+
+    /// Refuses presence actions where Graph has no presence API.
+    pub fn require_presence(&self, action: &str) -> Result<(), PresenceError> {
+        if *self == Self::China {
+            return Err(PresenceError::CloudNotSupported { cloud: self.display_name(), action: action.to_owned() });
+        }
+        Ok(())
+    }
+}
+
+/// Checks an explicit base URL: https anywhere, or http only on loopback (a local simulator);
+/// no credentials, query or fragment. Returns it without a trailing slash.
+fn check_base_url(field: &'static str, url: &str) -> Result<String, PresenceError> {
+    let bad = |reason: &str| PresenceError::InvalidUrl { field, got: url.to_owned(), reason: reason.to_owned() };
+    let trimmed = url.trim().trim_end_matches('/');
+    let lower = trimmed.to_ascii_lowercase();
+    let (secure, rest) = if let Some(rest) = lower.strip_prefix("https://") {
+        (true, rest)
+    } else if let Some(rest) = lower.strip_prefix("http://") {
+        (false, rest)
+    } else {
+        return Err(bad("it must start with https:// (or http:// for a loopback address)"));
+    };
+    if trimmed.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(bad("it contains spaces or control characters"));
+    }
+    if rest.contains(['?', '#']) {
+        return Err(bad("it must not have a query or fragment"));
+    }
+    let authority = rest.split('/').next().unwrap_or("");
+    if authority.contains('@') {
+        return Err(bad("it must not contain credentials"));
+    }
+    let host = host_of(authority).ok_or_else(|| bad("it has no valid host"))?;
+    if !secure && !matches!(host, "127.0.0.1" | "localhost" | "[::1]") {
+        return Err(bad("http:// is allowed only for 127.0.0.1, localhost or [::1]; use https://"));
+    }
+    if let Some(port) = authority.strip_prefix(host).and_then(|p| p.strip_prefix(':')) {
+        if port.is_empty() || port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad("its port is not a number"));
+        }
+    }
+    if rest.split('/').skip(1).any(|segment| segment == ".." || segment == ".") {
+        return Err(bad("it must not contain . or .. path segments"));
+    }
+    Ok(trimmed.to_owned())
+}
+
+fn host_of(authority: &str) -> Option<&str> {
+    let host = if authority.starts_with('[') {
+        let end = authority.find(']')?;
+        authority.get(..=end)?
+    } else {
+        authority.split(':').next()?
+    };
+    let ok = !host.is_empty()
+        && (host.starts_with('[') || host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'));
+    ok.then_some(host)
+}
+
+/// Tenant in an authority: a GUID, `organizations`, `common`, or a verified domain.
+pub fn check_tenant(tenant: &str) -> Result<String, PresenceError> {
+    let t = tenant.trim();
+    let lower = t.to_ascii_lowercase();
+    if lower == "consumers" {
+        return Err(PresenceError::InvalidValue {
+            field: "tenant",
+            got: t.to_owned(),
+            allowed: "organizations, common, a tenant id (GUID) or a domain; personal Microsoft accounts have no presence API".to_owned(),
+        });
+    }
+    let domain_like = lower.contains('.')
+        && lower.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        });
+    if lower == "organizations" || lower == "common" || is_guid(&lower) || domain_like {
+        Ok(lower)
+    } else {
+        Err(PresenceError::InvalidValue {
+            field: "tenant",
+            got: t.to_owned(),
+            allowed: "organizations, common, a tenant id (GUID) or a domain such as contoso.onmicrosoft.com".to_owned(),
+        })
+    }
+}
+
+/// True for the 8-4-4-4-12 hex form.
+pub fn is_guid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.len() == 5
+        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Input of `cloudConfig`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CloudConfigInput {
+    #[serde(default)]
+    pub cloud: Option<String>,
+    #[serde(default)]
+    pub graph_base_url: Option<String>,
+    #[serde(default)]
+    pub login_base_url: Option<String>,
+    #[serde(default)]
+    pub tenant: Option<String>,
+}
+
+/// What the shell needs to sign in and call Graph in a cloud.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CloudConfig {
+    pub cloud: &'static str,
+    pub graph_base_url: String,
+    pub login_base_url: Option<String>,
+    pub authority: Option<String>,
+    pub tenant: String,
+    pub scopes: Vec<String>,
+    pub presence_supported: bool,
+}
+
+/// Resolves a cloud and tenant into endpoints and scopes.
+pub fn cloud_config(input: &CloudConfigInput) -> Result<CloudConfig, PresenceError> {
+    let cloud =
+        Cloud::resolve(input.cloud.as_deref(), input.graph_base_url.as_deref(), input.login_base_url.as_deref())?;
+    let tenant = check_tenant(input.tenant.as_deref().unwrap_or("organizations"))?;
+    let login = cloud.login_base_url().map(str::to_owned);
+    Ok(CloudConfig {
+        cloud: cloud.name(),
+        graph_base_url: cloud.graph_base_url().to_owned(),
+        authority: login.as_ref().map(|l| format!("{l}/{tenant}")),
+        login_base_url: login,
+        tenant,
+        scopes: cloud.scopes(),
+        presence_supported: cloud != Cloud::China,
+    })
+}

@@ -1,1 +1,541 @@
-//! duration (being written)
+//! `Edm.Duration`: parsing, friendly input, canonical encoding, and expiry arithmetic.
+//!
+//! Accepted (`graph-presence.md` §8):
+//! - the OData form `P[nD][T[nH][nM][n[.f]S]]`: digits only, a fraction only on seconds, at least
+//!   one component, `T` only when a time component follows (valid under both the OData ABNF and
+//!   xsd:dayTimeDuration);
+//! - the ISO week form `PnW` on its own (n × 7 days);
+//! - friendly input typed by people: one or more `<integer><unit>` groups, units `w d h m s`,
+//!   case-insensitive, optional spaces (`90m`, `1h30m`, `1h 30m`, `2d`).
+//!
+//! Emitted: one canonical form. Seconds carry into minutes, minutes into hours, hours into days;
+//! zero components are omitted; weeks are never emitted; fractional seconds lose trailing zeros.
+//! That avoids every string the official SDKs are known to get wrong (`P1W`, `PT-1H`, `2:00:00`).
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::availability::Availability;
+use crate::error::PresenceError;
+
+/// The longest duration we accept: 2^53 − 1 seconds, so that whole seconds stay exact as a
+/// JavaScript number (about 285 million years; anything near it is a typo, not an expiry).
+pub const MAX_SECONDS: u64 = (1 << 53) - 1;
+
+/// Most fractional digits of seconds kept from input (the OData JSON example uses 12).
+pub const MAX_FRACTION_DIGITS: usize = 12;
+
+const EXAMPLES: &str = "e.g. PT30M, PT1H30M, P1D, P1W, 90m or 1h 30m";
+
+/// A positive duration: whole seconds plus an optional decimal fraction of a second.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duration {
+    whole: u64,
+    /// Fraction digits without trailing zeros; empty for whole seconds.
+    fraction: String,
+}
+
+impl Duration {
+    /// A whole number of seconds, refusing zero and values over [`MAX_SECONDS`].
+    pub fn from_secs(field: &'static str, seconds: u64) -> Result<Self, PresenceError> {
+        Self::checked(field, seconds, String::new(), &seconds.to_string())
+    }
+
+    fn checked(field: &'static str, whole: u64, fraction: String, input: &str) -> Result<Self, PresenceError> {
+        let fraction = fraction.trim_end_matches('0').to_owned();
+        if whole == 0 && fraction.is_empty() {
+            return Err(invalid(field, input, "it is zero, and an expiry must lie in the future"));
+        }
+        if whole > MAX_SECONDS {
+            return Err(too_long(field, input));
+        }
+        Ok(Self { whole, fraction })
+    }
+
+    /// Whole seconds (the fraction dropped).
+    pub fn whole_seconds(&self) -> u64 {
+        self.whole
+    }
+
+    /// The length in seconds as a JavaScript number.
+    pub fn seconds_f64(&self) -> f64 {
+        if self.fraction.is_empty() {
+            // Exact: whole <= 2^53 - 1.
+            self.whole as f64
+        } else {
+            format!("{}.{}", self.whole, self.fraction).parse().unwrap_or(self.whole as f64)
+        }
+    }
+
+    /// Compares with a whole number of seconds.
+    pub fn cmp_secs(&self, seconds: u64) -> Ordering {
+        match self.whole.cmp(&seconds) {
+            Ordering::Equal if !self.fraction.is_empty() => Ordering::Greater,
+            other => other,
+        }
+    }
+
+    /// The canonical `Edm.Duration` text.
+    pub fn to_iso(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl fmt::Display for Duration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let days = self.whole / 86_400;
+        let hours = self.whole % 86_400 / 3_600;
+        let minutes = self.whole % 3_600 / 60;
+        let seconds = self.whole % 60;
+        f.write_str("P")?;
+        if days > 0 {
+            write!(f, "{days}D")?;
+        }
+        if hours > 0 || minutes > 0 || seconds > 0 || !self.fraction.is_empty() {
+            f.write_str("T")?;
+            if hours > 0 {
+                write!(f, "{hours}H")?;
+            }
+            if minutes > 0 {
+                write!(f, "{minutes}M")?;
+            }
+            if seconds > 0 || !self.fraction.is_empty() {
+                write!(f, "{seconds}")?;
+                if !self.fraction.is_empty() {
+                    write!(f, ".{}", self.fraction)?;
+                }
+                f.write_str("S")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn invalid(field: &'static str, input: &str, reason: impl Into<String>) -> PresenceError {
+    PresenceError::InvalidDuration { field, input: input.to_owned(), reason: reason.into() }
+}
+
+fn too_long(field: &'static str, input: &str) -> PresenceError {
+    invalid(field, input, format!("it is longer than the maximum of {MAX_SECONDS} seconds (about 104 billion days)"))
+}
+
+/// Parses a duration for `field` (used in error messages) from ISO or friendly text.
+pub fn parse(field: &'static str, input: &str) -> Result<Duration, PresenceError> {
+    let text = input.trim();
+    let Some(first) = text.chars().next() else {
+        return Err(invalid(field, input, format!("it is empty; expected a duration, {EXAMPLES}")));
+    };
+    match first {
+        '-' | '+' | '\u{2212}' => {
+            Err(invalid(field, input, "a sign is not allowed: an expiry is a positive length of time"))
+        }
+        'P' | 'p' => parse_iso(field, input, &text[1..]),
+        '0'..='9' => parse_friendly(field, input, text),
+        _ => Err(invalid(field, input, format!("expected an ISO 8601 duration or a friendly one, {EXAMPLES}"))),
+    }
+}
+
+/// Reads a run of ASCII digits starting at `i`; returns the end index.
+fn digits_end(bytes: &[u8], mut i: usize) -> usize {
+    while bytes.get(i).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+    }
+    i
+}
+
+fn number(field: &'static str, input: &str, digits: &str) -> Result<u64, PresenceError> {
+    digits.parse::<u64>().map_err(|_| too_long(field, input))
+}
+
+fn add_scaled(field: &'static str, input: &str, total: u64, value: u64, scale: u64) -> Result<u64, PresenceError> {
+    value
+        .checked_mul(scale)
+        .and_then(|v| v.checked_add(total))
+        .filter(|v| *v <= MAX_SECONDS)
+        .ok_or_else(|| too_long(field, input))
+}
+
+fn parse_iso(field: &'static str, input: &str, rest: &str) -> Result<Duration, PresenceError> {
+    let upper = rest.to_ascii_uppercase();
+    let bytes = upper.as_bytes();
+    if bytes.is_empty() {
+        return Err(invalid(field, input, format!("P alone has no components; {EXAMPLES}")));
+    }
+    // The ISO week form stands alone: PnW.
+    if let Some(w_at) = upper.find('W') {
+        let digits = &upper[..w_at];
+        if w_at + 1 == upper.len() && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            let weeks = number(field, input, digits)?;
+            let total = add_scaled(field, input, 0, weeks, 7 * 86_400)?;
+            return Duration::checked(field, total, String::new(), input);
+        }
+        return Err(invalid(
+            field,
+            input,
+            "weeks (W) can only stand alone, as in P2W; combine days instead, as in P14DT2H",
+        ));
+    }
+    let mut total: u64 = 0;
+    let mut fraction = String::new();
+    let mut in_time = false;
+    let mut last_rank: Option<u8> = None;
+    let mut components = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = upper.get(i..).and_then(|s| s.chars().next()).unwrap_or(' ');
+        if c == 'T' {
+            if in_time {
+                return Err(invalid(field, input, "T appears twice; write it once, before the hours"));
+            }
+            in_time = true;
+            i += 1;
+            if i == bytes.len() {
+                return Err(invalid(field, input, "T must be followed by hours, minutes or seconds, as in PT30M"));
+            }
+            continue;
+        }
+        if c == '-' || c == '+' {
+            return Err(invalid(field, input, "a sign is not allowed: an expiry is a positive length of time"));
+        }
+        let end = digits_end(bytes, i);
+        if end == i {
+            return Err(if "YMDHS".contains(c) {
+                invalid(field, input, format!("designator {c} has no number before it"))
+            } else {
+                invalid(field, input, format!("unexpected character {c:?}; {EXAMPLES}"))
+            });
+        }
+        let digits = &upper[i..end];
+        i = end;
+        let mut frac_digits: Option<&str> = None;
+        match bytes.get(i).map(|b| *b as char) {
+            Some('.') => {
+                let frac_end = digits_end(bytes, i + 1);
+                if frac_end == i + 1 {
+                    return Err(invalid(field, input, "a decimal point must be followed by digits, as in PT1.5S"));
+                }
+                frac_digits = Some(&upper[i + 1..frac_end]);
+                i = frac_end;
+            }
+            Some(',') => {
+                return Err(invalid(
+                    field,
+                    input,
+                    "comma decimals are not allowed; use a dot, and only on seconds, as in PT1.5S",
+                ))
+            }
+            _ => {}
+        }
+        let Some(designator) = upper.get(i..).and_then(|s| s.chars().next()) else {
+            return Err(invalid(
+                field,
+                input,
+                format!("the number {digits} has no designator after it (D, H, M or S)"),
+            ));
+        };
+        i += designator.len_utf8();
+        let (rank, scale, name) = match (designator, in_time) {
+            ('Y', _) => {
+                return Err(invalid(
+                    field,
+                    input,
+                    "years (Y) are not part of Edm.Duration and have no fixed length; use days, as in P365D",
+                ))
+            }
+            ('M', false) => return Err(invalid(
+                field,
+                input,
+                "months (M before T) are not part of Edm.Duration and have no fixed length; for minutes write PT30M",
+            )),
+            ('D', false) => (0, 86_400, "days (D)"),
+            ('D', true) => {
+                return Err(invalid(field, input, "days (D) must come before T, as in P1DT2H"));
+            }
+            ('H', false) | ('S', false) => {
+                return Err(invalid(field, input, format!("{designator} must come after T, as in PT1{designator}")));
+            }
+            ('H', true) => (1, 3_600, "hours (H)"),
+            ('M', true) => (2, 60, "minutes (M)"),
+            ('S', true) => (3, 1, "seconds (S)"),
+            (other, _) => {
+                return Err(invalid(field, input, format!("unexpected character {other:?}; {EXAMPLES}")));
+            }
+        };
+        if let Some(last) = last_rank {
+            if rank == last {
+                return Err(invalid(field, input, format!("{name} appear twice")));
+            }
+            if rank < last {
+                return Err(invalid(field, input, format!("{name} are out of order; the order is D, T, H, M, S")));
+            }
+        }
+        if let Some(frac) = frac_digits {
+            if rank != 3 {
+                return Err(invalid(
+                    field,
+                    input,
+                    format!("only seconds may have a fraction, not {name}; write PT1H30M for 1.5 hours"),
+                ));
+            }
+            if frac.len() > MAX_FRACTION_DIGITS {
+                return Err(invalid(
+                    field,
+                    input,
+                    format!("at most {MAX_FRACTION_DIGITS} fractional digits of seconds are kept"),
+                ));
+            }
+            fraction = frac.to_owned();
+        }
+        last_rank = Some(rank);
+        components += 1;
+        total = add_scaled(field, input, total, number(field, input, digits)?, scale)?;
+    }
+    if components == 0 {
+        return Err(invalid(field, input, format!("it has no components; {EXAMPLES}")));
+    }
+    Duration::checked(field, total, fraction, input)
+}
+
+fn parse_friendly(field: &'static str, input: &str, text: &str) -> Result<Duration, PresenceError> {
+    let lower = text.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let mut total: u64 = 0;
+    let mut seen = String::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b' ' {
+            i += 1;
+            continue;
+        }
+        let end = digits_end(bytes, i);
+        if end == i {
+            let c = lower[i..].chars().next().unwrap_or(' ');
+            return Err(invalid(
+                field,
+                input,
+                format!("unexpected {c:?}; friendly durations are groups like 1h 30m (units w, d, h, m, s)"),
+            ));
+        }
+        let digits = &lower[i..end];
+        i = end;
+        match bytes.get(i) {
+            Some(b'.') | Some(b',') => {
+                return Err(invalid(
+                    field,
+                    input,
+                    "friendly durations take whole numbers; write 1h 30m instead of 1.5h",
+                ))
+            }
+            _ => {}
+        }
+        while bytes.get(i) == Some(&b' ') {
+            i += 1;
+        }
+        let Some(unit) = bytes.get(i).map(|b| *b as char) else {
+            return Err(invalid(field, input, format!("{digits} has no unit; add w, d, h, m or s, as in {digits}m")));
+        };
+        let scale = match unit {
+            'w' => 7 * 86_400,
+            'd' => 86_400,
+            'h' => 3_600,
+            'm' => 60,
+            's' => 1,
+            other => {
+                return Err(invalid(field, input, format!("unknown unit {other:?}; use w, d, h, m or s, as in 1h 30m")))
+            }
+        };
+        if seen.contains(unit) {
+            return Err(invalid(field, input, format!("the unit {unit} appears twice")));
+        }
+        seen.push(unit);
+        i += 1;
+        total = add_scaled(field, input, total, number(field, input, digits)?, scale)?;
+    }
+    Duration::checked(field, total, String::new(), input)
+}
+
+/// Formats a number of seconds (a JavaScript number) as a canonical duration. Fractions are kept
+/// to the nanosecond.
+pub fn format_seconds(seconds: f64) -> Result<Duration, PresenceError> {
+    let shown = if seconds.is_finite() { seconds.to_string() } else { format!("{seconds:?}") };
+    if !seconds.is_finite() {
+        return Err(invalid("seconds", &shown, "it is not a finite number"));
+    }
+    if seconds <= 0.0 {
+        return Err(invalid("seconds", &shown, "it must be greater than zero: an expiry must lie in the future"));
+    }
+    if seconds > MAX_SECONDS as f64 {
+        return Err(too_long("seconds", &shown));
+    }
+    let whole_f = seconds.trunc();
+    // Exact: subtracting the integer part of an f64 loses nothing.
+    let mut nanos = ((seconds - whole_f) * 1e9).round() as u64;
+    let mut whole = whole_f as u64;
+    if nanos >= 1_000_000_000 {
+        whole += 1;
+        nanos -= 1_000_000_000;
+    }
+    let fraction = if nanos == 0 { String::new() } else { format!("{nanos:09}") };
+    if whole == 0 && nanos == 0 {
+        return Err(invalid("seconds", &shown, "it is below one nanosecond"));
+    }
+    Duration::checked("seconds", whole, fraction, &shown)
+}
+
+/// Checks that a JavaScript millisecond timestamp is usable.
+pub fn check_ms(field: &'static str, ms: f64) -> Result<f64, PresenceError> {
+    // ±8.64e15 ms is the range of a JavaScript Date.
+    if ms.is_finite() && ms.abs() <= 8.64e15 {
+        Ok(ms)
+    } else {
+        Err(PresenceError::InvalidInput {
+            field: Some(field.to_owned()),
+            message: format!("{field} must be a millisecond timestamp within the range of a Date, got {ms}"),
+        })
+    }
+}
+
+/// The canonical duration from `now_ms` to `target_ms`, rounded up to the whole minute.
+pub fn until(now_ms: f64, target_ms: f64) -> Result<Duration, PresenceError> {
+    let now_ms = check_ms("nowMs", now_ms)?;
+    let target_ms = check_ms("targetMs", target_ms)?;
+    if target_ms <= now_ms {
+        return Err(PresenceError::TargetInPast {
+            field: "targetMs",
+            now_ms: now_ms.to_string(),
+            target_ms: target_ms.to_string(),
+        });
+    }
+    let minutes = ((target_ms - now_ms) / 60_000.0).ceil() as u64;
+    Duration::from_secs("targetMs", minutes.saturating_mul(60))
+}
+
+/// A duration with its end instant, as the boundary returns it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Expiry {
+    pub iso: String,
+    pub seconds: f64,
+    pub until_ms: f64,
+    /// True when no expiration was given and Graph's default applies.
+    pub is_default: bool,
+}
+
+impl Expiry {
+    fn new(duration: &Duration, now_ms: f64, is_default: bool) -> Self {
+        let seconds = duration.seconds_f64();
+        Self { iso: duration.to_iso(), seconds, until_ms: now_ms + seconds * 1000.0, is_default }
+    }
+}
+
+/// A duration as `{ iso, seconds }`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DurationOut {
+    pub iso: String,
+    pub seconds: f64,
+}
+
+impl From<&Duration> for DurationOut {
+    fn from(d: &Duration) -> Self {
+        Self { iso: d.to_iso(), seconds: d.seconds_f64() }
+    }
+}
+
+/// Input of `effectiveExpiry`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EffectiveExpiryInput {
+    pub availability: String,
+    #[serde(default)]
+    pub expiration: Option<String>,
+    pub now_ms: f64,
+}
+
+/// What a preferred presence will last: the given expiration, or Graph's default for the
+/// availability (1 day for Busy and DoNotDisturb, 7 days otherwise).
+pub fn effective_expiry(input: &EffectiveExpiryInput) -> Result<Expiry, PresenceError> {
+    let now_ms = check_ms("nowMs", input.now_ms)?;
+    let availability = Availability::parse(&input.availability)?;
+    match input.expiration.as_deref() {
+        Some(text) => Ok(Expiry::new(&parse("expiration", text)?, now_ms, false)),
+        None => {
+            let d = Duration::from_secs("expiration", availability.default_preferred_expiry_seconds())?;
+            Ok(Expiry::new(&d, now_ms, true))
+        }
+    }
+}
+
+/// Parses what a person types into an expiry field: an ISO or friendly duration, or a local wall
+/// clock time `until 17:30` (also `bis 17:30`, `17:30`), meaning its next occurrence.
+///
+/// `tz_offset_minutes` is JavaScript's `Date.prototype.getTimezoneOffset()` at `now_ms` (UTC minus
+/// local time, in minutes); a daylight-saving switch between now and the target is not accounted
+/// for.
+pub fn parse_expiry(text: &str, now_ms: f64, tz_offset_minutes: f64) -> Result<Expiry, PresenceError> {
+    let now_ms = check_ms("nowMs", now_ms)?;
+    if !tz_offset_minutes.is_finite() || tz_offset_minutes.abs() > 18.0 * 60.0 {
+        return Err(PresenceError::InvalidInput {
+            field: Some("tzOffsetMinutes".to_owned()),
+            message: format!("tzOffsetMinutes must be between -1080 and 1080, got {tz_offset_minutes}"),
+        });
+    }
+    let trimmed = text.trim();
+    let lower = trimmed.to_ascii_lowercase();
+    let clock = ["until ", "bis ", "till "]
+        .iter()
+        .find_map(|prefix| lower.strip_prefix(prefix))
+        .map(str::trim)
+        .or_else(|| lower.contains(':').then_some(lower.as_str()));
+    let Some(clock) = clock else {
+        return Ok(Expiry::new(&parse("expiration", text)?, now_ms, false));
+    };
+    let (hours, minutes) =
+        parse_clock(clock).ok_or_else(|| invalid("expiration", text, "expected a 24-hour time such as until 17:30"))?;
+    let offset_ms = tz_offset_minutes * 60_000.0;
+    let local_now = now_ms - offset_ms;
+    let day_start = (local_now / 86_400_000.0).floor() * 86_400_000.0;
+    let mut target_local = day_start + f64::from(hours * 60 + minutes) * 60_000.0;
+    if target_local <= local_now {
+        target_local += 86_400_000.0;
+    }
+    let d = until(now_ms, target_local + offset_ms)?;
+    Ok(Expiry::new(&d, now_ms, false))
+}
+
+fn parse_clock(text: &str) -> Option<(u32, u32)> {
+    let (h, m) = text.split_once(':')?;
+    let valid = |s: &str, max_len: usize| !s.is_empty() && s.len() <= max_len && s.bytes().all(|b| b.is_ascii_digit());
+    if !valid(h, 2) || m.len() != 2 || !valid(m, 2) {
+        return None;
+    }
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60).then_some((h, m))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_examples_from_the_issue() {
+        for (input, want) in [
+            ("PT90M", "PT1H30M"),
+            ("PT24H", "P1D"),
+            ("P1W", "P7D"),
+            ("PT3600S", "PT1H"),
+            ("P1DT0H", "P1D"),
+            ("PT1.50S", "PT1.5S"),
+        ] {
+            assert_eq!(parse("expiration", input).unwrap().to_iso(), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn until_rounds_up_to_the_minute() {
+        assert_eq!(until(0.0, 1.0).unwrap().to_iso(), "PT1M");
+        assert_eq!(until(0.0, 60_000.0).unwrap().to_iso(), "PT1M");
+        assert_eq!(until(0.0, 60_001.0).unwrap().to_iso(), "PT2M");
+    }
+}

@@ -1,1 +1,410 @@
-//! request (being written)
+//! Graph presence requests as plain data: validated input in, method + URL + headers + body out.
+//!
+//! The body is exactly what the Graph v1.0 reference documents for each action, with no extra
+//! fields; `expirationDuration` is present only when the caller gave one. A field the chosen
+//! action does not use is refused rather than dropped, so nothing the caller asked for is silently
+//! lost.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::availability::{join, Pair, PairKind};
+use crate::cloud::{is_guid, Cloud};
+use crate::duration::{self, Duration};
+use crate::error::PresenceError;
+
+/// The presence actions the core can build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    SetUserPreferredPresence,
+    ClearUserPreferredPresence,
+    SetPresence,
+    ClearPresence,
+    GetPresence,
+    SetStatusMessage,
+}
+
+const ACTIONS: [Action; 6] = [
+    Action::SetUserPreferredPresence,
+    Action::ClearUserPreferredPresence,
+    Action::SetPresence,
+    Action::ClearPresence,
+    Action::GetPresence,
+    Action::SetStatusMessage,
+];
+
+impl Action {
+    /// Graph's name, which is also the last path segment of every POST action.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SetUserPreferredPresence => "setUserPreferredPresence",
+            Self::ClearUserPreferredPresence => "clearUserPreferredPresence",
+            Self::SetPresence => "setPresence",
+            Self::ClearPresence => "clearPresence",
+            Self::GetPresence => "getPresence",
+            Self::SetStatusMessage => "setStatusMessage",
+        }
+    }
+
+    fn parse(text: &str) -> Result<Self, PresenceError> {
+        ACTIONS.into_iter().find(|a| a.as_str().eq_ignore_ascii_case(text.trim())).ok_or_else(|| {
+            PresenceError::InvalidValue {
+                field: "action",
+                got: text.to_owned(),
+                allowed: join(ACTIONS.iter().map(|a| a.as_str())),
+            }
+        })
+    }
+}
+
+/// The lifetime range of an app presence session (setPresence): PT5M to PT4H inclusive.
+pub const SESSION_MIN_SECONDS: u64 = 5 * 60;
+/// See [`SESSION_MIN_SECONDS`].
+pub const SESSION_MAX_SECONDS: u64 = 4 * 60 * 60;
+
+/// Teams shows at most 280 characters of a status message.
+pub const MESSAGE_MAX_CHARS: usize = 280;
+
+/// Input of `buildRequest`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RequestInput {
+    pub action: String,
+    #[serde(default)]
+    pub cloud: Option<String>,
+    #[serde(default)]
+    pub graph_base_url: Option<String>,
+    #[serde(default)]
+    pub user_id: Option<String>,
+    #[serde(default)]
+    pub availability: Option<String>,
+    #[serde(default)]
+    pub activity: Option<String>,
+    #[serde(default)]
+    pub expiration: Option<String>,
+    #[serde(default)]
+    pub session_id: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub message_expiry: Option<DateTimeTimeZone>,
+    #[serde(default)]
+    pub client_request_id: Option<String>,
+}
+
+/// Graph's `dateTimeTimeZone`: a local date-time without offset, and the zone it is in.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DateTimeTimeZone {
+    pub date_time: String,
+    pub time_zone: String,
+}
+
+/// A built request, ready for `fetch`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GraphRequest {
+    pub method: &'static str,
+    pub url: String,
+    pub headers: BTreeMap<String, String>,
+    pub body: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PreferredBody<'a> {
+    availability: &'a str,
+    activity: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expiration_duration: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionBody<'a> {
+    session_id: &'a str,
+    availability: &'a str,
+    activity: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expiration_duration: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ClearSessionBody<'a> {
+    session_id: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StatusMessageBody<'a> {
+    status_message: StatusMessage<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StatusMessage<'a> {
+    message: ItemBody<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expiry_date_time: Option<&'a DateTimeTimeZone>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ItemBody<'a> {
+    content: &'a str,
+    content_type: &'static str,
+}
+
+/// Which optional input fields an action uses.
+fn allowed_fields(action: Action) -> &'static [&'static str] {
+    match action {
+        Action::SetUserPreferredPresence => &["availability", "activity", "expiration"],
+        Action::ClearUserPreferredPresence | Action::GetPresence => &[],
+        Action::SetPresence => &["sessionId", "availability", "activity", "expiration"],
+        Action::ClearPresence => &["sessionId"],
+        Action::SetStatusMessage => &["message", "messageExpiry"],
+    }
+}
+
+fn refuse_unused(action: Action, input: &RequestInput) -> Result<(), PresenceError> {
+    let given: [(&'static str, bool); 6] = [
+        ("availability", input.availability.is_some()),
+        ("activity", input.activity.is_some()),
+        ("expiration", input.expiration.is_some()),
+        ("sessionId", input.session_id.is_some()),
+        ("message", input.message.is_some()),
+        ("messageExpiry", input.message_expiry.is_some()),
+    ];
+    let allowed = allowed_fields(action);
+    match given.iter().find(|(name, present)| *present && !allowed.contains(name)) {
+        Some((field, _)) => Err(PresenceError::UnexpectedField { field, action: action.as_str() }),
+        None => Ok(()),
+    }
+}
+
+fn required<'a>(value: &'a Option<String>, field: &'static str, action: Action) -> Result<&'a str, PresenceError> {
+    value.as_deref().ok_or(PresenceError::MissingField { field, action: action.as_str() })
+}
+
+/// The path of the presence resource for a user: `/me/presence` or `/users/{id}/presence`.
+fn user_segment(user_id: Option<&str>, action: Action) -> Result<String, PresenceError> {
+    let raw = user_id.unwrap_or("me");
+    let id = raw.trim();
+    let bad = |reason: &str| PresenceError::InvalidUserId { got: raw.to_owned(), reason: reason.to_owned() };
+    if id.is_empty() {
+        return Err(bad("it is empty"));
+    }
+    if id.eq_ignore_ascii_case("me") {
+        return Ok("/me".to_owned());
+    }
+    if id.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(bad("it contains spaces or control characters"));
+    }
+    if let Some(c) = id.chars().find(|c| matches!(c, '/' | '\\' | '?' | '#' | '%')) {
+        return Err(bad(&format!("the character {c:?} would change the request path")));
+    }
+    if id.contains("..") {
+        return Err(bad("\"..\" would change the request path"));
+    }
+    if is_guid(id) {
+        return Ok(format!("/users/{}", id.to_ascii_lowercase()));
+    }
+    let Some((local, domain)) = id.split_once('@') else {
+        return Err(bad("it is neither a GUID nor a UPN (name@domain)"));
+    };
+    let domain_ok = domain.contains('.')
+        && domain.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    if local.is_empty() || domain.contains('@') || !domain_ok {
+        return Err(bad("it is neither a GUID nor a UPN (name@domain)"));
+    }
+    if action == Action::GetPresence {
+        return Err(bad(
+            "reading presence needs the user's object id (GUID) or \"me\"; Graph does not accept a UPN there",
+        ));
+    }
+    Ok(format!("/users/{}", percent_encode(id)))
+}
+
+/// Percent-encodes a path segment, keeping RFC 3986 unreserved characters and `@`.
+fn percent_encode(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for b in segment.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'@') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn check_session_id(value: &str) -> Result<String, PresenceError> {
+    let id = value.trim();
+    if !is_guid(id) {
+        return Err(PresenceError::InvalidText {
+            field: "sessionId",
+            reason: format!("it must be the application (client) id, a GUID such as 5e1f9c2a-8b3d-4f60-a7e4-1d2c3b4a5f60; got {value:?}"),
+        });
+    }
+    Ok(id.to_ascii_lowercase())
+}
+
+fn check_message(message: &str) -> Result<(), PresenceError> {
+    let count = message.chars().count();
+    if count > MESSAGE_MAX_CHARS {
+        return Err(PresenceError::InvalidText {
+            field: "message",
+            reason: format!("it has {count} characters; Teams shows at most {MESSAGE_MAX_CHARS}"),
+        });
+    }
+    if message.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(PresenceError::InvalidText {
+            field: "message",
+            reason: "it contains control characters".to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// `dateTime` must be `YYYY-MM-DDTHH:MM:SS` with an optional fraction of up to 7 digits and no
+/// offset; the zone goes in `timeZone` (setStatusMessage page).
+fn check_date_time(value: &DateTimeTimeZone) -> Result<(), PresenceError> {
+    let dt = value.date_time.as_str();
+    let bad = |reason: String| PresenceError::InvalidText { field: "messageExpiry", reason };
+    let (main, fraction) = match dt.split_once('.') {
+        Some((m, f)) => (m, Some(f)),
+        None => (dt, None),
+    };
+    let shape_ok = main.len() == 19
+        && main.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            10 => b == b'T',
+            13 | 16 => b == b':',
+            _ => b.is_ascii_digit(),
+        });
+    let fraction_ok = fraction.is_none_or(|f| !f.is_empty() && f.len() <= 7 && f.bytes().all(|b| b.is_ascii_digit()));
+    if !shape_ok || !fraction_ok {
+        return Err(bad(format!(
+            "dateTime must look like 2026-12-01T17:30:00 (local time, no offset; the zone goes in timeZone); got {dt:?}"
+        )));
+    }
+    let num = |range: std::ops::Range<usize>| main.get(range).and_then(|s| s.parse::<u32>().ok()).unwrap_or(99);
+    let (month, day, hour, minute, second) = (num(5..7), num(8..10), num(11..13), num(14..16), num(17..19));
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 59 {
+        return Err(bad(format!("dateTime {dt:?} is not a valid date and time")));
+    }
+    let tz = value.time_zone.trim();
+    if tz.is_empty() || tz.len() > 100 || tz.chars().any(char::is_control) {
+        return Err(bad(format!(
+            "timeZone must name a zone such as \"W. Europe Standard Time\" or \"UTC\"; got {:?}",
+            value.time_zone
+        )));
+    }
+    Ok(())
+}
+
+fn to_json<T: Serialize>(body: &T) -> Result<String, PresenceError> {
+    serde_json::to_string(body)
+        .map_err(|e| PresenceError::InvalidInput { field: None, message: format!("could not encode the body: {e}") })
+}
+
+/// Validates `input` and builds the request. `fresh_request_id` is used as `client-request-id`
+/// unless the input names one (the shell passes `crypto.randomUUID()`).
+pub fn build(input: &RequestInput, fresh_request_id: &str) -> Result<GraphRequest, PresenceError> {
+    let action = Action::parse(&input.action)?;
+    let cloud = Cloud::resolve(input.cloud.as_deref(), input.graph_base_url.as_deref(), None)?;
+    cloud.require_presence(action.as_str())?;
+    refuse_unused(action, input)?;
+    let user = user_segment(input.user_id.as_deref(), action)?;
+    let request_id = match input.client_request_id.as_deref() {
+        Some(id) if is_guid(id.trim()) => id.trim().to_ascii_lowercase(),
+        Some(id) => {
+            return Err(PresenceError::InvalidText {
+                field: "clientRequestId",
+                reason: format!("it must be a GUID; got {id:?}"),
+            })
+        }
+        None => fresh_request_id.to_owned(),
+    };
+
+    let body = match action {
+        Action::GetPresence => None,
+        Action::SetUserPreferredPresence => {
+            let pair = Pair::new(
+                PairKind::Preferred,
+                required(&input.availability, "availability", action)?,
+                input.activity.as_deref(),
+            )?;
+            let expiration = input.expiration.as_deref().map(|e| duration::parse("expiration", e)).transpose()?;
+            Some(to_json(&PreferredBody {
+                availability: pair.availability.as_str(),
+                activity: pair.activity.as_str(),
+                expiration_duration: expiration.map(|d| d.to_iso()),
+            })?)
+        }
+        Action::ClearUserPreferredPresence => Some("{}".to_owned()),
+        Action::SetPresence => {
+            let session_id = check_session_id(required(&input.session_id, "sessionId", action)?)?;
+            let pair = Pair::new(
+                PairKind::Session,
+                required(&input.availability, "availability", action)?,
+                input.activity.as_deref(),
+            )?;
+            let expiration = input.expiration.as_deref().map(session_expiry).transpose()?;
+            Some(to_json(&SessionBody {
+                session_id: &session_id,
+                availability: pair.availability.as_str(),
+                activity: pair.activity.as_str(),
+                expiration_duration: expiration.map(|d| d.to_iso()),
+            })?)
+        }
+        Action::ClearPresence => {
+            let session_id = check_session_id(required(&input.session_id, "sessionId", action)?)?;
+            Some(to_json(&ClearSessionBody { session_id: &session_id })?)
+        }
+        Action::SetStatusMessage => {
+            let message = required(&input.message, "message", action)?;
+            check_message(message)?;
+            if let Some(expiry) = &input.message_expiry {
+                check_date_time(expiry)?;
+            }
+            Some(to_json(&StatusMessageBody {
+                status_message: StatusMessage {
+                    message: ItemBody { content: message, content_type: "text" },
+                    expiry_date_time: input.message_expiry.as_ref(),
+                },
+            })?)
+        }
+    };
+
+    let path = match action {
+        Action::GetPresence => format!("{user}/presence"),
+        other => format!("{user}/presence/{}", other.as_str()),
+    };
+    let mut headers = BTreeMap::new();
+    headers.insert("client-request-id".to_owned(), request_id);
+    if body.is_some() {
+        headers.insert("Content-Type".to_owned(), "application/json".to_owned());
+    }
+    Ok(GraphRequest {
+        method: if action == Action::GetPresence { "GET" } else { "POST" },
+        url: format!("{}/v1.0{path}", cloud.graph_base_url()),
+        headers,
+        body,
+    })
+}
+
+/// An app presence session lifetime: a valid duration from PT5M to PT4H.
+pub fn session_expiry(text: &str) -> Result<Duration, PresenceError> {
+    let d = duration::parse("expiration", text)?;
+    if d.cmp_secs(SESSION_MIN_SECONDS).is_lt() || d.cmp_secs(SESSION_MAX_SECONDS).is_gt() {
+        return Err(PresenceError::DurationOutOfRange {
+            field: "expiration",
+            got: d.to_iso(),
+            min: "PT5M",
+            max: "PT4H",
+        });
+    }
+    Ok(d)
+}

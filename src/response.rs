@@ -1,1 +1,374 @@
-//! response (being written)
+//! Graph responses: success, a presence, or a typed error with the next step for the shell.
+//!
+//! Sources: `graph-presence.md` §2 (any 2xx is success), §6 (presence resource), §9 (error
+//! shape, PascalCase presence codes, empty 403 message, `insufficient_claims`), §10 (429 and
+//! Retry-After, backoff when it is missing, large values).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::duration::check_ms;
+use crate::error::PresenceError;
+
+/// Retries allowed after the first answer; `attempt` counts retries already made.
+pub const MAX_RETRIES: u32 = 5;
+/// Total time we are willing to wait across retries, in seconds (Terraform's provider caps a
+/// single delay at 600 s; a status change later than ten minutes is no longer what the user
+/// asked for).
+pub const MAX_TOTAL_WAIT_SECONDS: f64 = 600.0;
+/// Backoff without Retry-After: 1 s, 2 s, 4 s … capped here, then jittered.
+pub const MAX_BACKOFF_SECONDS: f64 = 60.0;
+
+/// Input of `interpretResponse`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ResponseInput {
+    /// HTTP status; 0 means no response arrived (network error).
+    pub status: u16,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    #[serde(default)]
+    pub body: Option<String>,
+    /// Retries already made for this request (0 on the first answer).
+    #[serde(default)]
+    pub attempt: u32,
+    /// Seconds already waited across earlier retries.
+    #[serde(default)]
+    pub waited_seconds: f64,
+    /// Now, for HTTP-date Retry-After values.
+    #[serde(default)]
+    pub now_ms: Option<f64>,
+    /// A random number in [0, 1) that spreads backoff delays; without it the full delay is used.
+    #[serde(default)]
+    pub jitter: Option<f64>,
+}
+
+/// The presence resource, as far as the shell uses it.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Presence {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub availability: String,
+    pub activity: String,
+    #[serde(default)]
+    pub sequence_number: Option<String>,
+    #[serde(default)]
+    pub status_message: Option<Value>,
+    #[serde(default)]
+    pub out_of_office_settings: Option<OutOfOfficeSettings>,
+}
+
+/// `outOfOfficeSettings`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutOfOfficeSettings {
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub is_out_of_office: Option<bool>,
+}
+
+/// What the shell should do next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Next {
+    /// Wait `retryAfterSeconds`, then resend with `attempt + 1`.
+    Retry,
+    /// Get a fresh token (with `claims` when given) and resend once.
+    SignIn,
+    /// The app lacks consent: an admin must grant Presence.ReadWrite.
+    Consent,
+    /// The request itself is wrong; resending it cannot help.
+    FixRequest,
+    /// Stop and report.
+    GiveUp,
+}
+
+/// A failed request, interpreted.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Failure {
+    pub code: &'static str,
+    pub message: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub graph_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_request_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after_seconds: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claims: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<&'static str>,
+    pub next: Next,
+}
+
+/// The result of `interpretResponse`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Interpretation {
+    pub ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub presence: Option<Presence>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<Failure>,
+}
+
+#[derive(Default)]
+struct GraphErrorBody {
+    code: Option<String>,
+    innermost_code: Option<String>,
+    message: Option<String>,
+    request_id: Option<String>,
+    client_request_id: Option<String>,
+    date: Option<String>,
+}
+
+/// Reads `{"error":{"code","message","innerError":{…}}}`, walking nested inner errors (spelled
+/// `innerError` or `innererror`) for the most detailed code and the ids.
+fn parse_error_body(body: Option<&str>) -> GraphErrorBody {
+    let mut out = GraphErrorBody::default();
+    let Some(Value::Object(root)) = body.and_then(|b| serde_json::from_str::<Value>(b).ok()) else {
+        return out;
+    };
+    let Some(Value::Object(error)) = root.get("error") else {
+        return out;
+    };
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
+    out.code = text(error.get("code"));
+    out.message = text(error.get("message"));
+    let mut inner = error.get("innerError").or_else(|| error.get("innererror"));
+    let mut depth = 0;
+    while let (Some(Value::Object(node)), true) = (inner, depth < 16) {
+        if let Some(code) = text(node.get("code")) {
+            out.innermost_code = Some(code);
+        }
+        out.request_id = text(node.get("request-id")).or(out.request_id);
+        out.client_request_id = text(node.get("client-request-id")).or(out.client_request_id);
+        out.date = text(node.get("date")).or(out.date);
+        inner = node.get("innerError").or_else(|| node.get("innererror"));
+        depth += 1;
+    }
+    out
+}
+
+fn header<'a>(headers: &'a BTreeMap<String, String>, name: &str) -> Option<&'a str> {
+    headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+}
+
+/// Interprets a response. Fails only for unusable input (a bad `nowMs`), never for a bad body.
+pub fn interpret(input: &ResponseInput) -> Result<Interpretation, PresenceError> {
+    let now_ms = input.now_ms.map(|ms| check_ms("nowMs", ms)).transpose()?;
+    let status = input.status;
+    if (200..300).contains(&status) {
+        let presence = input
+            .body
+            .as_deref()
+            .filter(|b| !b.trim().is_empty())
+            .and_then(|b| serde_json::from_str::<Presence>(b).ok());
+        return Ok(Interpretation { ok: true, presence, error: None });
+    }
+    let parsed = parse_error_body(input.body.as_deref());
+    let graph_code = parsed.innermost_code.clone().or(parsed.code.clone());
+    let codes_say = |needle: &str| {
+        [&parsed.code, &parsed.innermost_code]
+            .iter()
+            .any(|c| c.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(needle)))
+    };
+    let graph_message = parsed.message.clone().filter(|m| !m.trim().is_empty());
+    let www_authenticate = header(&input.headers, "www-authenticate");
+    let claims = www_authenticate.and_then(claims_from_challenge);
+
+    let (code, next, summary): (&'static str, Next, String) = match status {
+        0 => ("networkError", Next::Retry, "no response from the server".to_owned()),
+        401 => (
+            "unauthenticated",
+            if input.attempt == 0 { Next::SignIn } else { Next::GiveUp },
+            "the access token was refused".to_owned(),
+        ),
+        403 if claims.is_some()
+            || codes_say("insufficient_claims")
+            || graph_message.as_deref().is_some_and(|m| m.contains("insufficient_claims")) =>
+        {
+            (
+                "claimsChallenge",
+                if input.attempt == 0 { Next::SignIn } else { Next::GiveUp },
+                "a conditional access policy asks for a fresh sign-in".to_owned(),
+            )
+        }
+        403 => (
+            "consentMissing",
+            Next::Consent,
+            "access denied: the app lacks the Presence.ReadWrite permission or admin consent".to_owned(),
+        ),
+        400 | 422 => ("invalidArgument", Next::FixRequest, "Graph refused the request as invalid".to_owned()),
+        404 => ("notFound", Next::GiveUp, "Graph found no such user or presence session".to_owned()),
+        413 => ("graphError", Next::FixRequest, "the request body is too large".to_owned()),
+        429 => ("throttled", Next::Retry, "Graph is throttling requests".to_owned()),
+        502..=504 => ("serviceUnavailable", Next::Retry, "the presence service is unavailable".to_owned()),
+        _ => ("graphError", Next::GiveUp, format!("Graph answered HTTP {status}")),
+    };
+
+    let mut next = next;
+    let mut retry_after_seconds = None;
+    if next == Next::Retry {
+        let hinted = header(&input.headers, "retry-after").and_then(|v| parse_retry_after(v, now_ms));
+        let delay = hinted.unwrap_or_else(|| backoff_seconds(input.attempt, input.jitter));
+        if input.attempt >= MAX_RETRIES || input.waited_seconds + delay > MAX_TOTAL_WAIT_SECONDS {
+            next = Next::GiveUp;
+        }
+        retry_after_seconds = Some(delay);
+    }
+
+    let field = graph_message.as_deref().and_then(field_named_in);
+    let message = match (&graph_code, &graph_message) {
+        (Some(c), Some(m)) => format!("{summary} (HTTP {status} {c}: {m})"),
+        (Some(c), None) => format!("{summary} (HTTP {status} {c})"),
+        (None, _) if status == 0 => summary,
+        (None, _) => format!("{summary} (HTTP {status}, no Graph error body)"),
+    };
+    Ok(Interpretation {
+        ok: false,
+        presence: None,
+        error: Some(Failure {
+            code,
+            message,
+            status,
+            graph_code,
+            request_id: parsed.request_id.or_else(|| header(&input.headers, "request-id").map(str::to_owned)),
+            client_request_id: parsed
+                .client_request_id
+                .or_else(|| header(&input.headers, "client-request-id").map(str::to_owned)),
+            date: parsed.date.or_else(|| header(&input.headers, "date").map(str::to_owned)),
+            retry_after_seconds,
+            claims,
+            field,
+            next,
+        }),
+    })
+}
+
+/// Names the input field a Graph 400 message points at (e.g. `[ExpirationDuration]`).
+fn field_named_in(message: &str) -> Option<&'static str> {
+    let lower = message.to_ascii_lowercase();
+    [
+        ("expirationduration", "expiration"),
+        ("sessionid", "sessionId"),
+        ("availability", "availability"),
+        ("activity", "activity"),
+        ("statusmessage", "message"),
+    ]
+    .into_iter()
+    .find(|(needle, _)| lower.contains(needle))
+    .map(|(_, field)| field)
+}
+
+/// Exponential backoff: 1 s × 2^attempt capped at [`MAX_BACKOFF_SECONDS`], scaled by
+/// 0.5 + jitter/2 so that clients spread out.
+pub fn backoff_seconds(attempt: u32, jitter: Option<f64>) -> f64 {
+    let base = 2f64.powi(attempt.min(16) as i32).min(MAX_BACKOFF_SECONDS);
+    let jitter = jitter.filter(|j| j.is_finite()).map(|j| j.clamp(0.0, 1.0)).unwrap_or(1.0);
+    let seconds = base * (0.5 + jitter / 2.0);
+    (seconds * 1000.0).round() / 1000.0
+}
+
+/// `Retry-After` as delta-seconds or an HTTP-date (IMF-fixdate). A date needs `now_ms`; one in
+/// the past means 0. Unreadable values return `None` (the caller backs off instead).
+pub fn parse_retry_after(value: &str, now_ms: Option<f64>) -> Option<f64> {
+    let v = value.trim();
+    if !v.is_empty() && v.len() <= 10 && v.bytes().all(|b| b.is_ascii_digit()) {
+        return v.parse::<u32>().ok().map(f64::from);
+    }
+    let target = parse_http_date(v)?;
+    let now = now_ms?;
+    Some(((target - now) / 1000.0).ceil().max(0.0))
+}
+
+/// Parses `Sun, 06 Nov 1994 08:49:37 GMT` into milliseconds since the epoch.
+pub fn parse_http_date(text: &str) -> Option<f64> {
+    let parts: Vec<&str> = text.split_whitespace().collect();
+    let [_weekday, day, month, year, time, "GMT"] = parts.as_slice() else {
+        return None;
+    };
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let month = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(month))? as i64 + 1;
+    let day: i64 = day.parse().ok()?;
+    let year: i64 = year.parse().ok()?;
+    let hms: Vec<i64> = time.split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let [h, m, s] = hms.as_slice() else {
+        return None;
+    };
+    if !(1..=31).contains(&day) || !(1970..=9999).contains(&year) || *h > 23 || *m > 59 || *s > 60 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    Some(((days * 86_400 + h * 3_600 + m * 60 + s) * 1000) as f64)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The `claims` parameter of a `WWW-Authenticate: Bearer … claims="<base64>"` challenge,
+/// decoded to the JSON string MSAL expects in `claims`.
+fn claims_from_challenge(value: &str) -> Option<String> {
+    let start = value.find("claims=\"")? + "claims=\"".len();
+    let rest = value.get(start..)?;
+    let encoded = rest.get(..rest.find('"')?)?;
+    let bytes = base64_decode(encoded)?;
+    String::from_utf8(bytes).ok()
+}
+
+/// Decodes standard or URL-safe base64, with or without padding.
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    for b in text.bytes().filter(|b| *b != b'=') {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_date_of_the_rfc_example() {
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784_111_777_000.0));
+    }
+
+    #[test]
+    fn decodes_base64_claims() {
+        assert_eq!(base64_decode("eyJhIjoxfQ==").unwrap(), br#"{"a":1}"#);
+    }
+}
