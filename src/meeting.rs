@@ -1,1 +1,0 @@
-//! Meeting pages and the meeting auto-set state machine (being written).
