@@ -1,0 +1,310 @@
+// @ts-check
+/**
+ * Presence actions run by the service worker: set/reset the preferred presence, read it, keep an
+ * app presence session alive, and the keyboard commands. Every write goes through one strictly
+ * ordered queue. Retries follow the core's `interpretResponse().error.next`; nothing retries
+ * forever (the core caps attempts and total wait and answers `giveUp`).
+ */
+import { buildRequest, interpretResponse, sendRequest, effectiveExpiry, ready } from "./presence.js";
+import { getToken, currentConfig, signOut as authSignOut } from "./auth.js";
+import { createQueue } from "./queue.js";
+import { COMMANDS, toggleStep } from "./commands.js";
+import { ShellError, toErrorData } from "./errors.js";
+import { showState, showFailure } from "./badge.js";
+import { getLocal, setLocal, setSession, getSession, removeSession, LocalKey, SessionKey } from "./storage.js";
+
+/** Graph calls give up after this; well under the 30 s a worker fetch may take. */
+const REQUEST_TIMEOUT_MS = 10_000;
+/** Longer throttling waits go through chrome.alarms (a worker should not sleep that long). */
+const MAX_INLINE_WAIT_SECONDS = 25;
+export const ALARM_KEEP_PRESENT = "keepPresent";
+export const ALARM_RETRY = "retry";
+/** Available app sessions fade to AvailableInactive after 5 minutes: refresh every 4. */
+const KEEP_PRESENT_PERIOD_MINUTES = 4;
+const KEEP_PRESENT_EXPIRATION = "PT10M";
+
+const queue = createQueue();
+
+/** @param {number} ms */
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * @typedef {{ interactive: boolean }} Origin  interactive: a user action (popup click, shortcut)
+ */
+
+/**
+ * @param {Origin} origin
+ * @param {boolean} forceRefresh
+ */
+async function tokenFor(origin, forceRefresh) {
+  try {
+    return await getToken({ interactive: false, forceRefresh });
+  } catch (e) {
+    if (/** @type {any} */ (e).code === "signInNeeded" && origin.interactive) {
+      return await getToken({ interactive: true });
+    }
+    throw e;
+  }
+}
+
+/**
+ * Builds, sends and interprets one Graph call, following the core's next step.
+ * @param {Record<string, unknown>} fields buildRequest input without endpoint and ids
+ * @param {Origin} origin
+ * @returns {Promise<{ ok: true, presence?: any }>}
+ */
+async function graph(fields, origin) {
+  await ready;
+  const cfg = await currentConfig();
+  const request = buildRequest({
+    ...fields,
+    cloud: cfg.cloud.cloud,
+    ...(cfg.cloud.cloud === "custom" ? { graphBaseUrl: cfg.cloud.graphBaseUrl } : {}),
+    clientRequestId: crypto.randomUUID(),
+  });
+  let token = await tokenFor(origin, false);
+  let attempt = 0;
+  let waitedSeconds = 0;
+  let refreshed = false;
+  for (;;) {
+    let response;
+    try {
+      response = await sendRequest(request, token, { timeoutMs: REQUEST_TIMEOUT_MS });
+    } catch (e) {
+      const code = /** @type {any} */ (e).code === "timeout" ? "timeout" : "networkError";
+      throw new ShellError(code, `${String(fields.action)} did not reach Graph: ${/** @type {any} */ (e).message ?? String(e)}`);
+    }
+    const r = interpretResponse({ ...response, attempt, waitedSeconds, nowMs: Date.now() });
+    if (r.ok) {
+      return r;
+    }
+    const err = r.error;
+    if (err.next === "retry") {
+      const seconds = Math.max(0, Number(err.retryAfterSeconds ?? 1));
+      if (seconds > MAX_INLINE_WAIT_SECONDS) {
+        await setSession(SessionKey.PENDING_RETRY, { fields, dueMs: Date.now() + seconds * 1000 });
+        await chrome.alarms.create(ALARM_RETRY, { when: Date.now() + seconds * 1000 });
+        throw new ShellError("throttledScheduled", `${String(fields.action)} throttled; retry scheduled`, { retryAfterSeconds: seconds });
+      }
+      await setSession(SessionKey.STATUS, { phase: "retrying", code: err.code, retryAtMs: Date.now() + seconds * 1000 });
+      await sleep(seconds * 1000);
+      attempt += 1;
+      waitedSeconds += seconds;
+      continue;
+    }
+    if (err.next === "signIn" && !refreshed) {
+      // One fresh token, one resend (401 after expiry or revocation).
+      refreshed = true;
+      token = await tokenFor(origin, true);
+      continue;
+    }
+    if (err.next === "signIn") {
+      throw new ShellError("signInNeeded", `${String(fields.action)}: still ${err.code} after a fresh token`);
+    }
+    throw new ShellError(err.code, err.message, err.retryAfterSeconds !== undefined ? { retryAfterSeconds: err.retryAfterSeconds } : {});
+  }
+}
+
+/**
+ * The one read after a write, or when the popup opens. Cached for the popup.
+ * @param {Origin} origin
+ */
+async function readPresence(origin) {
+  const r = await graph({ action: "getPresence" }, origin);
+  const presence = r.presence ? { availability: r.presence.availability, activity: r.presence.activity, readAtMs: Date.now() } : null;
+  await setSession(SessionKey.PRESENCE, presence);
+  return presence;
+}
+
+/**
+ * @param {string} availability what was set
+ * @param {{availability: string} | null} presence what Graph shows afterwards
+ */
+function looksSessionless(availability, presence) {
+  // Preferred presence shows only while a presence session exists; otherwise Graph reports
+  // Offline (graph-presence.md §2, §12.1).
+  return availability !== "Offline" && presence !== null && presence.availability === "Offline";
+}
+
+/**
+ * @param {string} availability
+ * @param {string | undefined} expiration
+ * @param {Origin} origin
+ */
+async function doSet(availability, expiration, origin) {
+  await ready;
+  const fields = { action: "setUserPreferredPresence", availability, ...(expiration ? { expiration } : {}) };
+  await graph(fields, origin);
+  const nowMs = Date.now();
+  const eff = effectiveExpiry({ availability, ...(expiration ? { expiration } : {}), nowMs });
+  await setLocal(LocalKey.LAST_SET, { availability, untilMs: eff.untilMs ?? null, isDefault: eff.isDefault === true, setAtMs: nowMs });
+  await showState(availability);
+  const presence = await readPresence(origin);
+  return { presence, untilMs: eff.untilMs ?? null, noSession: looksSessionless(availability, presence) };
+}
+
+/** @param {Origin} origin */
+async function doReset(origin) {
+  await graph({ action: "clearUserPreferredPresence" }, origin);
+  await setLocal(LocalKey.LAST_SET, null);
+  await showState(null);
+  const presence = await readPresence(origin);
+  return { presence, untilMs: null, noSession: false };
+}
+
+/**
+ * Runs a write in the queue and keeps the popup's status line in step.
+ * @template T
+ * @param {() => Promise<T>} task
+ * @returns {Promise<T>}
+ */
+function enqueue(task) {
+  return queue.run(async () => {
+    await setSession(SessionKey.STATUS, { phase: "busy" });
+    try {
+      const value = await task();
+      await setSession(SessionKey.STATUS, { phase: "idle" });
+      return value;
+    } catch (e) {
+      await setSession(SessionKey.STATUS, { phase: "error", error: toErrorData(e) });
+      throw e;
+    }
+  });
+}
+
+/**
+ * Popup: set a preferred presence.
+ * @param {string} availability
+ * @param {string | undefined} expiration any text the core's parseDuration accepts; absent = default
+ */
+export function setStatus(availability, expiration) {
+  return enqueue(() => doSet(availability, expiration, { interactive: true }));
+}
+
+/** Popup: "Reset status" (clearUserPreferredPresence). */
+export function resetStatus() {
+  return enqueue(() => doReset({ interactive: true }));
+}
+
+/** Popup opened: one read (no window: a signed-out user gets the sign-in button instead). */
+export async function readForPopup() {
+  await ready;
+  const keepPresent = (await getLocal(LocalKey.KEEP_PRESENT)) === true;
+  try {
+    const presence = await readPresence({ interactive: false });
+    return { account: (await getSession(SessionKey.ACCOUNT)) ?? null, presence, keepPresent };
+  } catch (e) {
+    if (/** @type {any} */ (e).code === "signInNeeded") {
+      return { account: null, presence: null, keepPresent };
+    }
+    throw e;
+  }
+}
+
+/**
+ * @param {boolean} enabled
+ * @param {Origin} origin
+ */
+async function doKeepPresent(enabled, origin) {
+  const cfg = await currentConfig();
+  if (enabled) {
+    await graph(
+      { action: "setPresence", sessionId: cfg.settings.clientId, availability: "Available", activity: "Available", expiration: KEEP_PRESENT_EXPIRATION },
+      origin,
+    );
+    await setLocal(LocalKey.KEEP_PRESENT, true);
+    await chrome.alarms.create(ALARM_KEEP_PRESENT, { periodInMinutes: KEEP_PRESENT_PERIOD_MINUTES });
+  } else {
+    await chrome.alarms.clear(ALARM_KEEP_PRESENT);
+    await setLocal(LocalKey.KEEP_PRESENT, false);
+    try {
+      await graph({ action: "clearPresence", sessionId: cfg.settings.clientId }, origin);
+    } catch (e) {
+      // 404: the session already expired, which is what switching off wants.
+      if (/** @type {any} */ (e).code !== "notFound") {
+        throw e;
+      }
+    }
+  }
+  const presence = await readPresence(origin);
+  return { keepPresent: enabled, presence };
+}
+
+/**
+ * Popup: "Keep me present from this browser" on/off.
+ * @param {boolean} enabled
+ */
+export function setKeepPresent(enabled) {
+  return enqueue(() => doKeepPresent(enabled, { interactive: true }));
+}
+
+/** Sign-out stops the app presence session first (it needs the token), then forgets the account. */
+export function signOut() {
+  return enqueue(async () => {
+    if ((await getLocal(LocalKey.KEEP_PRESENT)) === true) {
+      try {
+        await doKeepPresent(false, { interactive: false });
+      } catch (e) {
+        console.warn("sign-out: could not end the app presence session:", toErrorData(e).code);
+      }
+    }
+    await chrome.alarms.clear(ALARM_KEEP_PRESENT);
+    await setLocal(LocalKey.KEEP_PRESENT, false);
+    await authSignOut();
+    await showState(null);
+  });
+}
+
+/**
+ * chrome.commands.onCommand: the ONE handler, called by the listener and by the e2e tests.
+ * Works with no popup open; reports on the badge (and a notification on failure).
+ * @param {string} name
+ */
+export async function handleCommand(name) {
+  const command = COMMANDS[name];
+  if (!command) {
+    throw new ShellError("unknownCommand", `no command ${name}`);
+  }
+  const origin = { interactive: true }; // a key press is a user action: it may open sign-in
+  try {
+    return await enqueue(async () => {
+      const action = command.action;
+      if (action.kind === "reset") {
+        return await doReset(origin);
+      }
+      if (action.kind === "toggle" && toggleStep(action, await getLocal(LocalKey.LAST_SET), Date.now()) === "reset") {
+        return await doReset(origin);
+      }
+      return await doSet(action.availability, action.expiration, origin);
+    });
+  } catch (e) {
+    await showFailure(toErrorData(e));
+    throw e;
+  }
+}
+
+/**
+ * chrome.alarms.onAlarm: automatic work. Never opens a window: a missing sign-in becomes a badge
+ * and a notification.
+ * @param {chrome.alarms.Alarm} alarm
+ */
+export async function handleAlarm(alarm) {
+  const origin = { interactive: false };
+  try {
+    if (alarm.name === ALARM_KEEP_PRESENT) {
+      if ((await getLocal(LocalKey.KEEP_PRESENT)) !== true) {
+        await chrome.alarms.clear(ALARM_KEEP_PRESENT);
+        return;
+      }
+      await enqueue(() => doKeepPresent(true, origin));
+    } else if (alarm.name === ALARM_RETRY) {
+      const pending = await getSession(SessionKey.PENDING_RETRY);
+      await removeSession(SessionKey.PENDING_RETRY);
+      if (pending) {
+        await enqueue(() => graph(pending.fields, origin));
+      }
+    }
+  } catch (e) {
+    await showFailure(toErrorData(e));
+  }
+}

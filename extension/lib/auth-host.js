@@ -1,0 +1,65 @@
+// @ts-check
+/**
+ * Where the single MSAL PublicClientApplication lives, behind a two-function interface:
+ * `call(type, payload)` and `reset()`.
+ *
+ * Chromium: an offscreen document (msal-browser refuses to run in a service worker,
+ * https://github.com/AzureAD/microsoft-authentication-library-for-js/issues/3923), reached by
+ * runtime messages. A Firefox build (event page with a DOM, no offscreen API) swaps this module
+ * for one that calls offscreen.js's handler in-process; nothing else changes.
+ */
+import { OFFSCREEN_PREFIX } from "./messages.js";
+import { ShellError } from "./errors.js";
+
+const OFFSCREEN_URL = "offscreen.html";
+
+/** @type {Promise<void> | null} */
+let creating = null;
+
+async function ensureDocument() {
+  if (await chrome.offscreen.hasDocument()) {
+    return;
+  }
+  if (!creating) {
+    creating = chrome.offscreen
+      .createDocument({
+        url: OFFSCREEN_URL,
+        // MSAL keeps its token cache in the document's localStorage (KMSI keeps it across reloads).
+        reasons: [chrome.offscreen.Reason.LOCAL_STORAGE],
+        justification: "Hosts the Microsoft sign-in library (MSAL), which needs a DOM and localStorage.",
+      })
+      .finally(() => {
+        creating = null;
+      });
+  }
+  await creating;
+}
+
+/**
+ * Sends one request to the auth host and unwraps its envelope.
+ * @param {string} type one of Msg.OFFSCREEN_*
+ * @param {object} payload
+ * @returns {Promise<any>}
+ */
+export async function call(type, payload) {
+  if (!type.startsWith(OFFSCREEN_PREFIX)) {
+    throw new ShellError("internal", `not an auth-host message: ${type}`);
+  }
+  await ensureDocument();
+  /** @type {import("./messages.js").Envelope | undefined} */
+  const reply = await chrome.runtime.sendMessage({ type, ...payload });
+  if (!reply) {
+    throw new ShellError("authHostUnavailable", `auth host gave no answer to ${type}`);
+  }
+  if (!reply.ok) {
+    throw new ShellError(reply.error.code, reply.error.message);
+  }
+  return reply.value;
+}
+
+/** Drops the auth host (settings changed: a new client id or authority needs a new MSAL instance). */
+export async function reset() {
+  if (await chrome.offscreen.hasDocument()) {
+    await chrome.offscreen.closeDocument();
+  }
+}

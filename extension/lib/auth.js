@@ -1,0 +1,232 @@
+// @ts-check
+/**
+ * Service-worker side of the token broker: the ONLY service-worker module that sees tokens.
+ * Tokens stay in this module's memory (and in MSAL's cache inside the auth host); they are handed
+ * to `sendRequest` per call and never stored, logged or sent to a page.
+ *
+ * Interactive sign-in: the auth host builds the authorize URL (MSAL `acquireTokenRedirect` with
+ * `onRedirectNavigate` returning false), this module runs `chrome.identity.launchWebAuthFlow`
+ * (the popup would die when the window takes focus), and the auth host redeems the fragment
+ * (`handleRedirectPromise({hash})`).
+ */
+import * as host from "./auth-host.js";
+import { Msg } from "./messages.js";
+import { ShellError } from "./errors.js";
+import { cloudConfig } from "./presence.js";
+import { cloudInput } from "./settings.js";
+import { getSettings, getLocal, setLocal, setSession, removeSession, LocalKey, SessionKey } from "./storage.js";
+
+/** @type {{ key: string, accessToken: string, expiresOnMs: number } | null} */
+let memo = null;
+/** @type {Map<string, string>} openid-configuration JSON per custom login base + tenant */
+const metadata = new Map();
+
+/** Tokens closer than this to expiry are refreshed before use. */
+const EXPIRY_MARGIN_MS = 60_000;
+/** launchWebAuthFlow without UI: Microsoft's login pages redirect by script, give them time. */
+const SILENT_FLOW_TIMEOUT_MS = 10_000;
+
+/**
+ * @typedef {{ clientId: string, authority: string, knownAuthorities: string[], authorityMetadata?: string,
+ *   redirectUri: string, scopes: string[] }} MsalConfig
+ */
+
+/**
+ * What the auth host needs, derived from the settings through the core's `cloudConfig`.
+ * @returns {Promise<{ msal: MsalConfig, cloud: any, settings: import("./storage.js").Settings, key: string }>}
+ */
+export async function currentConfig() {
+  const settings = await getSettings();
+  if (!settings.clientId) {
+    throw new ShellError("notConfigured", "no client id configured");
+  }
+  const cloud = cloudConfig(cloudInput(settings));
+  if (!cloud.presenceSupported) {
+    throw new ShellError("cloudNotSupported", `presence is not available in cloud ${cloud.cloud}`);
+  }
+  /** @type {MsalConfig} */
+  const msal = {
+    clientId: settings.clientId,
+    authority: cloud.authority,
+    knownAuthorities: [],
+    redirectUri: chrome.identity.getRedirectURL(),
+    scopes: cloud.scopes,
+  };
+  if (settings.cloud === "custom") {
+    // MSAL insists on an https authority. Keep the global one (hard-coded in MSAL, so no
+    // discovery request) and point its endpoints at the custom login host through
+    // authorityMetadata (mv3-auth-and-wasm.md §2, "Offline recipe").
+    const tenant = settings.tenant || "organizations";
+    msal.authority = `https://login.microsoftonline.com/${tenant}`;
+    msal.knownAuthorities = ["login.microsoftonline.com"];
+    msal.authorityMetadata = await customMetadata(cloud.loginBaseUrl, tenant);
+  }
+  const key = JSON.stringify([msal.clientId, cloud.authority, cloud.graphBaseUrl]);
+  return { msal, cloud, settings, key };
+}
+
+/**
+ * @param {string} loginBaseUrl
+ * @param {string} tenant
+ */
+async function customMetadata(loginBaseUrl, tenant) {
+  const url = `${loginBaseUrl.replace(/\/$/, "")}/${encodeURIComponent(tenant)}/v2.0/.well-known/openid-configuration`;
+  const cached = metadata.get(url);
+  if (cached) {
+    return cached;
+  }
+  let res;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    throw new ShellError("networkError", `cannot fetch ${url}: ${String(e)}`);
+  }
+  if (!res.ok) {
+    throw new ShellError("networkError", `${url} answered ${res.status}`);
+  }
+  const text = await res.text();
+  metadata.set(url, text);
+  return text;
+}
+
+/**
+ * @param {{ key: string }} cfg
+ * @param {{ accessToken: string, expiresOnMs: number, account: import("./messages.js").AccountView }} result
+ */
+async function remember(cfg, result) {
+  memo = { key: cfg.key, accessToken: result.accessToken, expiresOnMs: result.expiresOnMs };
+  await setSession(SessionKey.ACCOUNT, result.account);
+  return result.accessToken;
+}
+
+/**
+ * Runs the authorize step in a browser window (interactive) or invisibly (prompt=none).
+ * @param {Awaited<ReturnType<typeof currentConfig>>} cfg
+ * @param {boolean} interactive
+ */
+async function webFlow(cfg, interactive) {
+  const account = await getSessionAccount();
+  const { url } = await host.call(Msg.OFFSCREEN_BEGIN_REDIRECT, {
+    config: cfg.msal,
+    prompt: interactive ? undefined : "none",
+    loginHint: account?.username,
+  });
+  let responseUrl;
+  try {
+    responseUrl = await chrome.identity.launchWebAuthFlow(
+      interactive
+        ? { url, interactive: true }
+        : { url, interactive: false, abortOnLoadForNonInteractive: false, timeoutMsForNonInteractive: SILENT_FLOW_TIMEOUT_MS },
+    );
+  } catch (e) {
+    throw new ShellError(interactive ? "signInCancelled" : "interactionRequired", `web auth flow ended: ${String(e)}`);
+  }
+  if (!responseUrl) {
+    throw new ShellError(interactive ? "signInCancelled" : "interactionRequired", "web auth flow returned no URL");
+  }
+  const hash = new URL(responseUrl).hash;
+  const result = await host.call(Msg.OFFSCREEN_COMPLETE_REDIRECT, { config: cfg.msal, hash });
+  return result;
+}
+
+async function getSessionAccount() {
+  const { [SessionKey.ACCOUNT]: account } = await chrome.storage.session.get(SessionKey.ACCOUNT);
+  return account ?? null;
+}
+
+/**
+ * An access token for Graph presence calls.
+ *
+ * Order: memory → MSAL silent (cache / refresh token) → invisible web flow (prompt=none) →
+ * interactive window, the last only when `interactive` (a user action). Automatic callers pass
+ * `interactive: false` and get `signInNeeded` instead of a window.
+ * @param {{ interactive?: boolean, forceRefresh?: boolean }} [opts]
+ * @returns {Promise<string>}
+ */
+export async function getToken({ interactive = false, forceRefresh = false } = {}) {
+  const cfg = await currentConfig();
+  if (!forceRefresh && memo && memo.key === cfg.key && memo.expiresOnMs - EXPIRY_MARGIN_MS > Date.now()) {
+    return memo.accessToken;
+  }
+  memo = null;
+  const signedOut = (await getLocal(LocalKey.SIGNED_OUT)) === true;
+  if (!signedOut) {
+    try {
+      return await remember(cfg, await host.call(Msg.OFFSCREEN_SILENT, { config: cfg.msal, forceRefresh }));
+    } catch (e) {
+      const code = /** @type {any} */ (e).code;
+      if (code !== "interactionRequired" && code !== "noAccount") {
+        throw e;
+      }
+    }
+    try {
+      return await remember(cfg, await webFlow(cfg, false));
+    } catch (e) {
+      const code = /** @type {any} */ (e).code;
+      if (code !== "interactionRequired" && code !== "signInCancelled") {
+        throw e;
+      }
+    }
+  }
+  if (!interactive) {
+    throw new ShellError("signInNeeded", "no token without user interaction");
+  }
+  const token = await remember(cfg, await webFlow(cfg, true));
+  await setLocal(LocalKey.SIGNED_OUT, false);
+  return token;
+}
+
+/**
+ * Explicit sign-in from the popup: may open the sign-in window.
+ * @returns {Promise<import("./messages.js").AccountView>}
+ */
+export async function signIn() {
+  await setLocal(LocalKey.SIGNED_OUT, false);
+  await getToken({ interactive: true });
+  const account = await getSessionAccount();
+  if (!account) {
+    throw new ShellError("internal", "signed in but no account recorded");
+  }
+  return account;
+}
+
+/** Forgets the account: MSAL cache in the auth host, the token in memory, the popup cache. */
+export async function signOut() {
+  memo = null;
+  await setLocal(LocalKey.SIGNED_OUT, true);
+  try {
+    const cfg = await currentConfig();
+    await host.call(Msg.OFFSCREEN_SIGN_OUT, { config: cfg.msal });
+  } finally {
+    await removeSession(SessionKey.ACCOUNT);
+    await removeSession(SessionKey.PRESENCE);
+  }
+}
+
+/**
+ * Who is signed in, without any token and without a window.
+ * @returns {Promise<import("./messages.js").AccountView | null>}
+ */
+export async function account() {
+  if ((await getLocal(LocalKey.SIGNED_OUT)) === true) {
+    return null;
+  }
+  const cached = await getSessionAccount();
+  if (cached) {
+    return cached;
+  }
+  const cfg = await currentConfig();
+  const found = await host.call(Msg.OFFSCREEN_ACCOUNT, { config: cfg.msal });
+  if (found) {
+    await setSession(SessionKey.ACCOUNT, found);
+  }
+  return found;
+}
+
+/** Settings changed: the next call needs a fresh MSAL instance and fresh tokens. */
+export async function onSettingsChanged() {
+  memo = null;
+  metadata.clear();
+  await removeSession(SessionKey.ACCOUNT);
+  await host.reset();
+}

@@ -1,0 +1,50 @@
+// @ts-check
+/**
+ * Message types exchanged over chrome.runtime messaging, namespaced by receiver.
+ *
+ * - `auth/*`, `presence/*`, `keepPresent/*`: popup/options → service worker (lib/router.js).
+ * - `offscreen/*`: service worker → auth host (offscreen.js). The router ignores them, the
+ *   auth host ignores everything else, so exactly one side answers each message.
+ *
+ * Every answer is an envelope: `{ok: true, value}` or `{ok: false, error: {code, message}}`.
+ * No message to the popup or to a content script ever carries a token.
+ */
+
+export const Msg = Object.freeze({
+  AUTH_STATE: "auth/state",
+  AUTH_SIGN_IN: "auth/signIn",
+  AUTH_SIGN_OUT: "auth/signOut",
+  PRESENCE_GET: "presence/get",
+  PRESENCE_SET: "presence/set",
+  PRESENCE_RESET: "presence/reset",
+  KEEP_PRESENT_SET: "keepPresent/set",
+
+  OFFSCREEN_SILENT: "offscreen/silent",
+  OFFSCREEN_BEGIN_REDIRECT: "offscreen/beginRedirect",
+  OFFSCREEN_COMPLETE_REDIRECT: "offscreen/completeRedirect",
+  OFFSCREEN_ACCOUNT: "offscreen/account",
+  OFFSCREEN_SIGN_OUT: "offscreen/signOut",
+});
+
+/** Prefix of the messages only the auth host answers. */
+export const OFFSCREEN_PREFIX = "offscreen/";
+
+/**
+ * @typedef {"Available" | "Busy" | "DoNotDisturb" | "BeRightBack" | "Away" | "Offline"} Availability
+ *
+ * @typedef {{ username: string, name: string }} AccountView  what the UI may see of the account
+ *
+ * @typedef {{ availability: string, activity: string, sequenceNumber?: string|null }} PresenceView
+ *
+ * @typedef {{ code: string, message: string, retryAfterSeconds?: number }} ErrorData
+ *
+ * @typedef {{ ok: true, value: any } | { ok: false, error: ErrorData }} Envelope
+ *
+ * @typedef {{ type: "auth/state" }
+ *   | { type: "auth/signIn" }
+ *   | { type: "auth/signOut" }
+ *   | { type: "presence/get" }
+ *   | { type: "presence/set", availability: Availability, expiration?: string }
+ *   | { type: "presence/reset" }
+ *   | { type: "keepPresent/set", enabled: boolean }} RouterMessage
+ */

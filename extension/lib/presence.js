@@ -1,0 +1,26 @@
+// @ts-check
+/**
+ * The ONLY module that imports the wasm core (`pkg/presence_switch.js`, wasm-bindgen --target web).
+ * Validation, request building, duration encoding and response interpretation all live in Rust;
+ * this module only instantiates the core once per context and re-exports its functions.
+ *
+ * Module service workers cannot use top-level await (the worker would never register), so the
+ * instantiation promise is exported and every caller awaits `ready` inside its handler.
+ */
+import init, * as core from "../pkg/presence_switch.js";
+
+// The bundle lives at the extension root while the glue expects the .wasm next to itself, so the
+// path is given explicitly (chrome.runtime.getURL works in the worker and in pages alike).
+export const ready = init({ module_or_path: chrome.runtime.getURL("pkg/presence_switch_bg.wasm") });
+
+export const {
+  parseDuration,
+  formatDuration,
+  durationUntil,
+  parseExpiry,
+  effectiveExpiry,
+  cloudConfig,
+  buildRequest,
+  interpretResponse,
+  sendRequest,
+} = core;

@@ -1,0 +1,82 @@
+// @ts-check
+/**
+ * The only place that names chrome.storage keys. Nothing stored here is a token: tokens live in
+ * the auth host's MSAL cache and in service-worker memory only.
+ *
+ * - `local`: settings, the last preferred presence this extension set, keep-present switch,
+ *   signed-out marker.
+ * - `session`: cache for the popup (account view, last known presence) and the UI status line.
+ */
+
+export const LocalKey = Object.freeze({
+  /** @type {"settings"} {clientId, tenant, cloud, graphBaseUrl?, loginBaseUrl?} */
+  SETTINGS: "settings",
+  /** @type {"lastSet"} {availability, activity, untilMs|null, setAtMs} or null after reset */
+  LAST_SET: "lastSet",
+  /** @type {"keepPresent"} boolean */
+  KEEP_PRESENT: "keepPresent",
+  /** @type {"signedOut"} true after an explicit sign-out: no silent web sign-in until signIn() */
+  SIGNED_OUT: "signedOut",
+});
+
+export const SessionKey = Object.freeze({
+  /** @type {"account"} {username, name} or null */
+  ACCOUNT: "account",
+  /** @type {"presence"} {availability, activity, readAtMs} */
+  PRESENCE: "presence",
+  /** @type {"status"} {phase: "idle"|"busy"|"retrying", retryAtMs?, error?: {code, message}} */
+  STATUS: "status",
+  /** @type {"pendingRetry"} a throttled action waiting for a chrome.alarms wake-up */
+  PENDING_RETRY: "pendingRetry",
+});
+
+/**
+ * @typedef {{ clientId: string, tenant: string, cloud: string, graphBaseUrl?: string, loginBaseUrl?: string }} Settings
+ */
+
+/** @type {Settings} */
+export const DEFAULT_SETTINGS = Object.freeze({ clientId: "", tenant: "organizations", cloud: "global" });
+
+/** @returns {Promise<Settings>} */
+export async function getSettings() {
+  const got = await chrome.storage.local.get(LocalKey.SETTINGS);
+  return { ...DEFAULT_SETTINGS, ...(got[LocalKey.SETTINGS] ?? {}) };
+}
+
+/** @param {Settings} settings */
+export async function setSettings(settings) {
+  await chrome.storage.local.set({ [LocalKey.SETTINGS]: settings });
+}
+
+/**
+ * @param {string} key one of LocalKey
+ * @returns {Promise<any>}
+ */
+export async function getLocal(key) {
+  const got = await chrome.storage.local.get(key);
+  return got[key];
+}
+
+/** @param {string} key one of LocalKey  @param {any} value */
+export async function setLocal(key, value) {
+  await chrome.storage.local.set({ [key]: value });
+}
+
+/**
+ * @param {string} key one of SessionKey
+ * @returns {Promise<any>}
+ */
+export async function getSession(key) {
+  const got = await chrome.storage.session.get(key);
+  return got[key];
+}
+
+/** @param {string} key one of SessionKey  @param {any} value */
+export async function setSession(key, value) {
+  await chrome.storage.session.set({ [key]: value });
+}
+
+/** @param {string} key one of SessionKey */
+export async function removeSession(key) {
+  await chrome.storage.session.remove(key);
+}
