@@ -462,11 +462,20 @@ fn worker_restart_mid_meeting_still_restores_at_leave() {
 
 #[test]
 fn worker_restart_reissues_the_request_in_flight() {
+    // A set that was applied before the worker died is not sent again.
     let mut sh = Shell::new();
     sh.req(join(1), T0);
     sh.req(available(), T0 + 1.0);
-    // The worker died with the set in flight: it is sent again, once.
-    assert_eq!(sh.req(MeetingEvent::WorkerStart { live_tab_ids: vec![1] }, T0 + MIN), [busy_set()]);
+    assert_eq!(sh.req(MeetingEvent::WorkerStart { live_tab_ids: vec![1] }, T0 + MIN), [read(ReadPurpose::Snapshot)]);
+    assert_eq!(sh.req(busy(), T0 + MIN), []);
+    assert_eq!(sh.req(leave(1), T0 + 2.0 * MIN), [read(ReadPurpose::BeforeRestore)]);
+
+    let mut sh = Shell::new();
+    sh.req(join(1), T0);
+    sh.req(available(), T0 + 1.0);
+    // The worker died with the set in flight: read again, then set once.
+    assert_eq!(sh.req(MeetingEvent::WorkerStart { live_tab_ids: vec![1] }, T0 + MIN), [read(ReadPurpose::Snapshot)]);
+    assert_eq!(sh.req(available(), T0 + MIN), [busy_set()]);
     assert_eq!(sh.req(result(RequestKind::Set, true), T0 + MIN), []);
     // And a lost read, too.
     sh.req(leave(1), T0 + 2.0 * MIN);
@@ -501,8 +510,10 @@ fn offline_at_leave_retries_later_and_restores_once() {
     assert_eq!(sh.req(MeetingEvent::RetryDue {}, t + 2000.0), [read(ReadPurpose::BeforeRestore)]);
     assert_eq!(sh.req(busy(), t + 3000.0), [Effect::ClearPreferredPresence {}]);
     assert_eq!(sh.req(result(RequestKind::Restore, false), t + 4000.0), [Effect::ScheduleRetry { at_ms: t + 6000.0 }]);
+    // A failed write is never retried blind: read again first.
+    assert_eq!(sh.req(MeetingEvent::RetryDue {}, t + 6000.0), [read(ReadPurpose::BeforeRestore)]);
+    assert_eq!(sh.req(busy(), t + 6050.0), [Effect::ClearPreferredPresence {}]);
     // A duplicate alarm, a stray answer: nothing twice.
-    assert_eq!(sh.req(MeetingEvent::RetryDue {}, t + 6000.0), [Effect::ClearPreferredPresence {}]);
     assert_eq!(sh.req(MeetingEvent::RetryDue {}, t + 6100.0), []);
     assert_eq!(sh.req(result(RequestKind::Restore, true), t + 7000.0), []);
     assert_eq!(sh.req(result(RequestKind::Restore, true), t + 7100.0), []);
@@ -629,8 +640,9 @@ fn every_tab_record_is_stale_at_browser_start() {
     let fx = sh.step(MeetingEvent::BrowserStart {}, T0 + 60.0 * MIN);
     assert_eq!(fx, [Effect::Badge { active: false }, read(ReadPurpose::BeforeRestore)]);
     assert_eq!(sh.req(busy(), T0 + 61.0 * MIN), [Effect::ClearPreferredPresence {}]);
-    // The clear was in flight when the browser closed again: it is re-sent.
-    assert_eq!(sh.req(MeetingEvent::BrowserStart {}, T0 + 62.0 * MIN), [Effect::ClearPreferredPresence {}]);
+    // The clear was in flight when the browser closed again: read, then clear again (idempotent).
+    assert_eq!(sh.req(MeetingEvent::BrowserStart {}, T0 + 62.0 * MIN), [read(ReadPurpose::BeforeRestore)]);
+    assert_eq!(sh.req(available(), T0 + 62.0 * MIN), [Effect::ClearPreferredPresence {}]);
     assert_eq!(sh.req(result(RequestKind::Restore, true), T0 + 63.0 * MIN), []);
     // A browser start with nothing of ours does nothing but the badge.
     let fx = sh.step(MeetingEvent::BrowserStart {}, T0 + 70.0 * MIN);

@@ -52,18 +52,24 @@
 //!
 //! # Failures, retries, restarts
 //!
-//! - A failed request (`requestResult{ok:false}`) schedules `scheduleRetry{atMs}` with
-//!   exponential backoff 2 s, 4 s, 8 s … capped at 5 min; a `retryAfterMs` (429/503
-//!   `Retry-After`) is honoured instead, capped at 10 min. The retry sends whatever the phase
-//!   needs *then* (if the meeting ended meanwhile, that may be nothing at all). Any event at or
-//!   after `atMs` also sends it, so a lost alarm only delays, never blocks.
-//! - A set that failed with an HTTP 4xx `status` was certainly not applied. One that failed
-//!   without a status (network, timeout) or with a 5xx may have been applied, so if the meeting
-//!   ends then, we still check (read) and restore if it shows.
+//! - **Writes are only ever emitted in the same step as the successful read that justified
+//!   them** (snapshot → set, beforeRestore → clear/restore). Only reads are retried: a failed
+//!   write (`requestResult{ok:false}`) goes back to reading, so a retry can never overwrite a
+//!   status the user picked in Teams while we were waiting.
+//! - A failure schedules `scheduleRetry{atMs}` with exponential backoff 2 s, 4 s, 8 s … capped
+//!   at 5 min; a `retryAfterMs` (429/503 `Retry-After`) is honoured instead, capped at 10 min.
+//!   The retry sends whatever the phase needs *then* (if the meeting ended meanwhile, that may
+//!   be nothing at all). Any event at or after `atMs` also sends it, so a lost alarm only delays,
+//!   never blocks.
+//! - A write that failed with an HTTP 4xx `status` was certainly not applied. One that failed
+//!   without a status (network, timeout) or with a 5xx may have been applied: the next read
+//!   tells. If it shows our status, we hold it (nothing is applied twice); if the meeting ended,
+//!   we check and restore as usual.
 //! - `workerStart{liveTabIds}`: drops records of tabs that no longer exist (running the leave path
-//!   if none remain), and re-issues the request that was in flight when the worker died. Its
-//!   answer was lost; re-sending is safe because reads are harmless and setUserPreferredPresence
-//!   and clearUserPreferredPresence are idempotent (same body, same result).
+//!   if none remain), and re-issues the request that was in flight when the worker died, whose
+//!   answer was lost. A read is re-sent as is. A write is preceded by a fresh read (the worker
+//!   may have been gone for minutes) and re-sent only if that read still calls for it; re-sending
+//!   is safe because setUserPreferredPresence and clearUserPreferredPresence are idempotent.
 //! - `browserStart{}`: no tab id survives a browser restart, so every tab record is stale; they
 //!   are all dropped and the leave path runs if we had set something. For this to work the shell
 //!   must keep the state in `chrome.storage.local` (not only `session`, which a browser restart
@@ -211,12 +217,11 @@ pub enum Phase {
         /// Our status, possibly still shown.
         resume: Option<Ours>,
     },
-    /// In a meeting; setting our status (the request is in flight or waiting for a retry).
+    /// In a meeting; our set is in flight (it is only ever sent right after the read that
+    /// justified it).
     Setting {
         /// What the snapshot showed.
         before: Presence,
-        /// An earlier attempt that may have been applied.
-        maybe: Option<Ours>,
     },
     /// In a meeting; nothing to send. `ours` is what we set, or `null` for hands off (the user
     /// already had a strong status, changed it themselves, or ours expired).
@@ -229,7 +234,8 @@ pub enum Phase {
         /// What we set.
         ours: Ours,
     },
-    /// The meeting ended and ours is still shown: clearing or restoring.
+    /// The meeting ended and ours is still shown: the clear or restore is in flight (sent right
+    /// after the read that showed ours).
     Restoring {
         /// What we set.
         ours: Ours,
@@ -578,7 +584,6 @@ impl MeetingState {
         self.phase = match std::mem::take(&mut self.phase) {
             Phase::Holding { ours } => Phase::Holding { ours: ours.filter(live) },
             Phase::Snapshot { resume } => Phase::Snapshot { resume: resume.filter(live) },
-            Phase::Setting { before, maybe } => Phase::Setting { before, maybe: maybe.filter(live) },
             Phase::Checking { ours } | Phase::Restoring { ours } if !live(&ours) => Phase::Idle,
             other => other,
         };
@@ -596,12 +601,12 @@ impl MeetingState {
         };
         self.phase = match (in_meeting, std::mem::take(&mut self.phase)) {
             (true, Phase::Idle) => Phase::Snapshot { resume: None },
-            (true, Phase::Checking { ours }) => Phase::Holding { ours: Some(ours) },
+            // Rejoined before the check: the read (in flight or next) decides whether ours is
+            // still shown, in which case we keep it without writing anything.
+            (true, Phase::Checking { ours }) => Phase::Snapshot { resume: Some(ours) },
             (true, Phase::Restoring { ours }) => Phase::Snapshot { resume: Some(ours) },
             (false, Phase::Snapshot { resume }) => resume.map_or(Phase::Idle, |ours| Phase::Checking { ours }),
-            (false, Phase::Setting { maybe, .. }) => {
-                in_flight_set.or(maybe).map_or(Phase::Idle, |ours| Phase::Checking { ours })
-            }
+            (false, Phase::Setting { .. }) => in_flight_set.map_or(Phase::Idle, |ours| Phase::Checking { ours }),
             (false, Phase::Holding { ours }) => ours.map_or(Phase::Idle, |ours| Phase::Checking { ours }),
             (_, other) => other,
         };
@@ -615,7 +620,7 @@ impl MeetingState {
         self.phase = match std::mem::take(&mut self.phase) {
             Phase::Snapshot { resume: Some(ours) } if ours.shown_in(&p) => Phase::Holding { ours: Some(ours) },
             Phase::Snapshot { .. } if p.leave_alone() => Phase::Holding { ours: None },
-            Phase::Snapshot { .. } => Phase::Setting { before: p, maybe: None },
+            Phase::Snapshot { .. } => Phase::Setting { before: p },
             Phase::Checking { ours } if ours.shown_in(&p) || ours.before == p => Phase::Restoring { ours },
             Phase::Checking { .. } => Phase::Idle,
             other => other,
@@ -652,19 +657,26 @@ impl MeetingState {
                     Phase::Holding { ours: Some(ours) }
                 }
                 (InFlight::Set { ours }, Phase::Checking { .. }) => Phase::Checking { ours },
-                (InFlight::Restore, Phase::Restoring { .. }) => Phase::Idle,
+                (InFlight::Restore, Phase::Restoring { .. } | Phase::Checking { .. }) => Phase::Idle,
                 (InFlight::Restore, Phase::Snapshot { .. }) => Phase::Snapshot { resume: None },
                 (_, other) => other,
             };
             return;
         }
-        // A 4xx means the server refused it: certainly not applied.
+        // A 4xx means the server refused it: certainly not applied. Anything else (no response,
+        // timeout, 5xx) may have been applied. A failed write is never re-sent blind: the retry
+        // is a fresh read, and the write follows only if that read still calls for it.
         let surely_not_applied = status.is_some_and(|s| (400..500).contains(&s));
-        if let (InFlight::Set { ours }, Phase::Setting { maybe, .. }) = (done, &mut self.phase) {
-            if !surely_not_applied {
-                *maybe = Some(ours);
+        self.phase = match (done, std::mem::take(&mut self.phase)) {
+            (InFlight::Set { ours }, Phase::Setting { .. } | Phase::Holding { ours: Some(_) }) => {
+                Phase::Snapshot { resume: (!surely_not_applied).then_some(ours) }
             }
-        }
+            (InFlight::Set { ours: sent }, Phase::Checking { ours }) if surely_not_applied && sent == ours => {
+                Phase::Idle
+            }
+            (InFlight::Restore, Phase::Restoring { ours }) => Phase::Checking { ours },
+            (_, other) => other,
+        };
         self.failures = self.failures.saturating_add(1);
         let backoff = BACKOFF_BASE_MS * 2f64.powi(self.failures.saturating_sub(1).min(30) as i32);
         let delay = match retry_after_ms {
@@ -681,11 +693,18 @@ impl MeetingState {
         }
     }
 
-    /// The request in flight died with the worker: a set may have been applied; all are resent.
+    /// The request in flight died with the worker and its answer is lost. A read is simply sent
+    /// again. A write may or may not have been applied, and the worker may have been gone for a
+    /// while, so instead of re-sending it blind we read first and write only if still needed
+    /// (which re-sends the same idempotent body if it had not been applied).
     fn lose_in_flight(&mut self) {
-        if let (Some(InFlight::Set { ours }), Phase::Setting { maybe, .. }) = (self.in_flight.take(), &mut self.phase) {
-            *maybe = Some(ours);
-        }
+        self.phase = match (self.in_flight.take(), std::mem::take(&mut self.phase)) {
+            (Some(InFlight::Set { ours }), Phase::Setting { .. } | Phase::Holding { ours: Some(_) }) => {
+                Phase::Snapshot { resume: Some(ours) }
+            }
+            (Some(InFlight::Restore), Phase::Restoring { ours }) => Phase::Checking { ours },
+            (_, other) => other,
+        };
     }
 
     fn needed(&self) -> Option<RequestKind> {
@@ -775,9 +794,9 @@ impl MeetingState {
         }
         let ours_list: Vec<&Ours> = match &self.phase {
             Phase::Idle | Phase::Holding { ours: None } | Phase::Snapshot { resume: None } => vec![],
-            Phase::Setting { before, maybe } => {
+            Phase::Setting { before } => {
                 check_presence("phase", before)?;
-                maybe.iter().collect()
+                vec![]
             }
             Phase::Holding { ours: Some(o) } | Phase::Snapshot { resume: Some(o) } => vec![o],
             Phase::Checking { ours } | Phase::Restoring { ours } => vec![ours],
