@@ -3,6 +3,10 @@
 //!
 //! Run with: `cargo test --test meeting`
 
+// clippy.toml's allow-*-in-tests does not reach helper functions of an integration test; here a
+// failing unwrap is a failing test.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 use presence_switch::meeting::{
     match_meeting, meeting_step, validate_pattern, Effect, MeetingEvent, MeetingState, OwnPreferred, Phase,
     ReadPurpose, RequestKind, Site, TabMeeting,
