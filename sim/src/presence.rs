@@ -132,10 +132,7 @@ fn rank(availability: &str) -> u8 {
 
 impl Presence {
     pub fn new() -> Self {
-        Presence {
-            counter: 1,
-            ..Default::default()
-        }
+        Presence { counter: 1, ..Default::default() }
     }
 
     /// Drops what has expired at `now`.
