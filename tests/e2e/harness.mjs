@@ -237,3 +237,48 @@ export async function eventually(fn, { timeoutMs = 5000, what = "condition" } = 
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/**
+ * Graph requests the simulator logged for one action path (e.g. "setUserPreferredPresence").
+ * @param {Sim} sim
+ * @param {string} action last path segment
+ */
+export async function requestsFor(sim, action) {
+  return (await sim.graphRequests()).filter((r) => r.path === `/v1.0/me/presence/${action}`);
+}
+
+/**
+ * Asserts the documented shape of one Graph POST: exact path, JSON content type, a UUID
+ * client-request-id, a bearer token, and exactly this body.
+ * @param {any} entry a /_sim/requests entry
+ * @param {string} action
+ * @param {object} body
+ */
+export function assertPresencePost(entry, action, body) {
+  const where = `${entry?.method} ${entry?.path}`;
+  if (!entry) {
+    throw new Error(`no ${action} request reached the simulator`);
+  }
+  const checks = [
+    [entry.method === "POST", `method POST, got ${where}`],
+    [entry.path === `/v1.0/me/presence/${action}`, `path /v1.0/me/presence/${action}, got ${entry.path}`],
+    [/^application\/json\b/.test(entry.headers["content-type"] ?? ""), `content-type application/json, got ${entry.headers["content-type"]}`],
+    [UUID.test(entry.headers["client-request-id"] ?? ""), `UUID client-request-id, got ${entry.headers["client-request-id"]}`],
+    [/^Bearer \S+/.test(entry.headers.authorization ?? ""), `bearer authorization, got ${entry.headers.authorization}`],
+  ];
+  for (const [ok, text] of checks) {
+    if (!ok) {
+      throw new Error(`${action}: expected ${text}`);
+    }
+  }
+  const got = JSON.parse(entry.body);
+  const want = JSON.stringify(body);
+  if (JSON.stringify(got) !== want && JSON.stringify(sortKeys(got)) !== JSON.stringify(sortKeys(body))) {
+    throw new Error(`${action}: body ${entry.body} !== ${want}`);
+  }
+}
+
+/** @param {any} o */
+function sortKeys(o) {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+}
