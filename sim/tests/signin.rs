@@ -358,7 +358,8 @@ async fn authorize_refusals() {
     let r = authorize(&sim, &authorize_url(TENANT_ID, &[("redirect_uri", "http://127.0.0.1:5173/cb")]), None).await;
     assert_eq!(r.status, 302);
     // Errors that redirect: (params, error, description prefix)
-    let table: &[(&[(&str, &str)], &str, &str)] = &[
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+    let table: &[Case] = &[
         (&[("client_id", "11111111-2222-3333-4444-555555555555")], "unauthorized_client", "AADSTS700016"),
         (&[("code_challenge", "")], "invalid_request", "AADSTS9002325"),
         (&[("code_challenge_method", "plain")], "invalid_request", "AADSTS"),
