@@ -88,7 +88,8 @@ async fn preferred_default_expiries() {
 #[tokio::test]
 async fn aggregation_table() {
     // (Teams client state, app session pair, expected)
-    let table: &[(&str, (&str, &str), (&str, &str))] = &[
+    type Pair<'a> = (&'a str, &'a str);
+    let table: &[(&str, Pair, Pair)] = &[
         ("Available", ("Busy", "InACall"), ("Busy", "InACall")),
         ("Busy", ("Available", "Available"), ("Busy", "Busy")),
         ("Away", ("Available", "Available"), ("Available", "Available")),
