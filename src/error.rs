@@ -95,14 +95,14 @@ impl fmt::Display for PresenceError {
                 write!(f, "{field} is not used by {action}; remove it")
             }
             Self::InvalidValue { field, got, allowed } => {
-                write!(f, "{field} must be one of {allowed}; got {got:?}")
+                write!(f, "{field} must be one of {allowed}; got \"{got}\"")
             }
             Self::UnsupportedPair { action, availability, activity, allowed } => write!(
                 f,
                 "{action} does not accept availability {availability} with activity {activity}; allowed pairs: {allowed}"
             ),
             Self::InvalidDuration { field, input, reason } => {
-                write!(f, "{field} {input:?} is not a valid duration: {reason}")
+                write!(f, "{field} \"{input}\" is not a valid duration: {reason}")
             }
             Self::DurationOutOfRange { field, got, min, max } => {
                 write!(f, "{field} must be between {min} and {max}, got {got}")
@@ -116,9 +116,9 @@ impl fmt::Display for PresenceError {
                 "{action} is not available in the {cloud} cloud: Microsoft Graph offers no presence API there"
             ),
             Self::InvalidUserId { got, reason } => {
-                write!(f, "userId {got:?} is not usable: {reason}; use \"me\", a user object id (GUID) or a UPN")
+                write!(f, "userId \"{got}\" is not usable: {reason}; use \"me\", a user object id (GUID) or a UPN")
             }
-            Self::InvalidUrl { field, got, reason } => write!(f, "{field} {got:?} is not usable: {reason}"),
+            Self::InvalidUrl { field, got, reason } => write!(f, "{field} \"{got}\" is not usable: {reason}"),
             Self::InvalidText { field, reason } => write!(f, "{field} is not usable: {reason}"),
             Self::InvalidMeeting { field, reason } => write!(f, "{field} is not usable: {reason}"),
             Self::Network { message } => write!(f, "the request did not reach the server: {message}"),
@@ -128,6 +128,41 @@ impl fmt::Display for PresenceError {
 }
 
 impl std::error::Error for PresenceError {}
+
+impl PresenceError {
+    /// Wraps a deserialisation message (serde's "unknown field `x`, expected …", "missing field
+    /// `x`", "invalid type: …") and names the field it mentions.
+    pub fn from_serde_message(message: String) -> Self {
+        let field = ["unknown field `", "missing field `", "duplicate field `"]
+            .iter()
+            .find_map(|prefix| message.split(prefix).nth(1))
+            .and_then(|rest| rest.split('`').next())
+            .map(str::to_owned);
+        Self::InvalidInput { field, message }
+    }
+}
+
+/// A JavaScript number for a message, without pulling float formatting into the wasm: integers
+/// as they are, others to three decimals.
+pub fn show_number(x: f64) -> String {
+    if x.is_nan() {
+        return "NaN".to_owned();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "Infinity".to_owned() } else { "-Infinity".to_owned() };
+    }
+    if x.abs() >= 1e15 {
+        return format!("about {}e15", (x / 1e15) as i64);
+    }
+    let millis = (x * 1000.0).round() as i64;
+    let sign = if millis < 0 { "-" } else { "" };
+    let (whole, frac) = (millis.unsigned_abs() / 1000, millis.unsigned_abs() % 1000);
+    if frac == 0 {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{}", format!("{frac:03}").trim_end_matches('0'))
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -110,50 +110,53 @@ pub struct GraphRequest {
     pub body: Option<String>,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct PreferredBody<'a> {
-    availability: &'a str,
-    activity: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    expiration_duration: Option<String>,
+/// A JSON value for the small bodies Graph takes (no JSON serializer ships in the wasm).
+enum Json<'a> {
+    Str(&'a str),
+    Object(Vec<(&'static str, Json<'a>)>),
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SessionBody<'a> {
-    session_id: &'a str,
-    availability: &'a str,
-    activity: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    expiration_duration: Option<String>,
+impl Json<'_> {
+    fn write(&self, out: &mut String) {
+        match self {
+            Json::Str(s) => write_json_string(s, out),
+            Json::Object(members) => {
+                out.push('{');
+                for (i, (name, value)) in members.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_json_string(name, out);
+                    out.push(':');
+                    value.write(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+
+    fn into_string(self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ClearSessionBody<'a> {
-    session_id: &'a str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct StatusMessageBody<'a> {
-    status_message: StatusMessage<'a>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct StatusMessage<'a> {
-    message: ItemBody<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    expiry_date_time: Option<&'a DateTimeTimeZone>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ItemBody<'a> {
-    content: &'a str,
-    content_type: &'static str,
+/// Writes a JSON string literal (RFC 8259 §7).
+fn write_json_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 /// Which optional input fields an action uses.
@@ -202,7 +205,7 @@ fn user_segment(user_id: Option<&str>, action: Action) -> Result<String, Presenc
         return Err(bad("it contains spaces or control characters"));
     }
     if let Some(c) = id.chars().find(|c| matches!(c, '/' | '\\' | '?' | '#' | '%')) {
-        return Err(bad(&format!("the character {c:?} would change the request path")));
+        return Err(bad(&format!("the character '{c}' would change the request path")));
     }
     if id.contains("..") {
         return Err(bad("\"..\" would change the request path"));
@@ -244,7 +247,7 @@ fn check_session_id(value: &str) -> Result<String, PresenceError> {
     if !is_guid(id) {
         return Err(PresenceError::InvalidText {
             field: "sessionId",
-            reason: format!("it must be the application (client) id, a GUID such as 5e1f9c2a-8b3d-4f60-a7e4-1d2c3b4a5f60; got {value:?}"),
+            reason: format!("it must be the application (client) id, a GUID such as 5e1f9c2a-8b3d-4f60-a7e4-1d2c3b4a5f60; got \"{value}\""),
         });
     }
     Ok(id.to_ascii_lowercase())
@@ -286,27 +289,22 @@ fn check_date_time(value: &DateTimeTimeZone) -> Result<(), PresenceError> {
     let fraction_ok = fraction.is_none_or(|f| !f.is_empty() && f.len() <= 7 && f.bytes().all(|b| b.is_ascii_digit()));
     if !shape_ok || !fraction_ok {
         return Err(bad(format!(
-            "dateTime must look like 2026-12-01T17:30:00 (local time, no offset; the zone goes in timeZone); got {dt:?}"
+            "dateTime must look like 2026-12-01T17:30:00 (local time, no offset; the zone goes in timeZone); got \"{dt}\""
         )));
     }
     let num = |range: std::ops::Range<usize>| main.get(range).and_then(|s| s.parse::<u32>().ok()).unwrap_or(99);
     let (month, day, hour, minute, second) = (num(5..7), num(8..10), num(11..13), num(14..16), num(17..19));
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 59 {
-        return Err(bad(format!("dateTime {dt:?} is not a valid date and time")));
+        return Err(bad(format!("dateTime \"{dt}\" is not a valid date and time")));
     }
     let tz = value.time_zone.trim();
     if tz.is_empty() || tz.len() > 100 || tz.chars().any(char::is_control) {
         return Err(bad(format!(
-            "timeZone must name a zone such as \"W. Europe Standard Time\" or \"UTC\"; got {:?}",
+            "timeZone must name a zone such as \"W. Europe Standard Time\" or \"UTC\"; got \"{}\"",
             value.time_zone
         )));
     }
     Ok(())
-}
-
-fn to_json<T: Serialize>(body: &T) -> Result<String, PresenceError> {
-    serde_json::to_string(body)
-        .map_err(|e| PresenceError::InvalidInput { field: None, message: format!("could not encode the body: {e}") })
 }
 
 /// Validates `input` and builds the request. `fresh_request_id` is used as `client-request-id`
@@ -322,7 +320,7 @@ pub fn build(input: &RequestInput, fresh_request_id: &str) -> Result<GraphReques
         Some(id) => {
             return Err(PresenceError::InvalidText {
                 field: "clientRequestId",
-                reason: format!("it must be a GUID; got {id:?}"),
+                reason: format!("it must be a GUID; got \"{id}\""),
             })
         }
         None => fresh_request_id.to_owned(),
@@ -337,11 +335,15 @@ pub fn build(input: &RequestInput, fresh_request_id: &str) -> Result<GraphReques
                 input.activity.as_deref(),
             )?;
             let expiration = input.expiration.as_deref().map(|e| duration::parse("expiration", e)).transpose()?;
-            Some(to_json(&PreferredBody {
-                availability: pair.availability.as_str(),
-                activity: pair.activity.as_str(),
-                expiration_duration: expiration.map(|d| d.to_iso()),
-            })?)
+            let iso = expiration.map(|d| d.to_iso());
+            let mut members = vec![
+                ("availability", Json::Str(pair.availability.as_str())),
+                ("activity", Json::Str(pair.activity.as_str())),
+            ];
+            if let Some(iso) = &iso {
+                members.push(("expirationDuration", Json::Str(iso)));
+            }
+            Some(Json::Object(members).into_string())
         }
         Action::ClearUserPreferredPresence => Some("{}".to_owned()),
         Action::SetPresence => {
@@ -352,29 +354,39 @@ pub fn build(input: &RequestInput, fresh_request_id: &str) -> Result<GraphReques
                 input.activity.as_deref(),
             )?;
             let expiration = input.expiration.as_deref().map(session_expiry).transpose()?;
-            Some(to_json(&SessionBody {
-                session_id: &session_id,
-                availability: pair.availability.as_str(),
-                activity: pair.activity.as_str(),
-                expiration_duration: expiration.map(|d| d.to_iso()),
-            })?)
+            let iso = expiration.map(|d| d.to_iso());
+            let mut members = vec![
+                ("sessionId", Json::Str(&session_id)),
+                ("availability", Json::Str(pair.availability.as_str())),
+                ("activity", Json::Str(pair.activity.as_str())),
+            ];
+            if let Some(iso) = &iso {
+                members.push(("expirationDuration", Json::Str(iso)));
+            }
+            Some(Json::Object(members).into_string())
         }
         Action::ClearPresence => {
             let session_id = check_session_id(required(&input.session_id, "sessionId", action)?)?;
-            Some(to_json(&ClearSessionBody { session_id: &session_id })?)
+            Some(Json::Object(vec![("sessionId", Json::Str(&session_id))]).into_string())
         }
         Action::SetStatusMessage => {
             let message = required(&input.message, "message", action)?;
             check_message(message)?;
+            let mut status = vec![(
+                "message",
+                Json::Object(vec![("content", Json::Str(message)), ("contentType", Json::Str("text"))]),
+            )];
             if let Some(expiry) = &input.message_expiry {
                 check_date_time(expiry)?;
+                status.push((
+                    "expiryDateTime",
+                    Json::Object(vec![
+                        ("dateTime", Json::Str(&expiry.date_time)),
+                        ("timeZone", Json::Str(expiry.time_zone.trim())),
+                    ]),
+                ));
             }
-            Some(to_json(&StatusMessageBody {
-                status_message: StatusMessage {
-                    message: ItemBody { content: message, content_type: "text" },
-                    expiry_date_time: input.message_expiry.as_ref(),
-                },
-            })?)
+            Some(Json::Object(vec![("statusMessage", Json::Object(status))]).into_string())
         }
     };
 
@@ -407,4 +419,70 @@ pub fn session_expiry(text: &str) -> Result<Duration, PresenceError> {
         });
     }
     Ok(d)
+}
+
+/// What `sendRequest` accepts: a request as `buildRequest` returns it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SendInput {
+    pub method: String,
+    pub url: String,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    #[serde(default)]
+    pub body: Option<String>,
+}
+
+/// Options of `sendRequest`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SendOptions {
+    #[serde(default)]
+    pub timeout_ms: Option<f64>,
+}
+
+/// Default and largest request timeout. A service worker's fetch is cut off after 30 s anyway.
+pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
+/// See [`DEFAULT_TIMEOUT_MS`].
+pub const MAX_TIMEOUT_MS: u32 = 30_000;
+
+/// Checks a request before it is sent and returns the timeout to use, in milliseconds.
+pub fn check_send(input: &SendInput, options: &SendOptions, token: &str) -> Result<u32, PresenceError> {
+    if input.method != "GET" && input.method != "POST" {
+        return Err(PresenceError::InvalidValue {
+            field: "method",
+            got: input.method.clone(),
+            allowed: "GET, POST".to_owned(),
+        });
+    }
+    let url = input.url.as_str();
+    let loopback =
+        ["http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:", "http://localhost/", "http://[::1]:"];
+    if !url.starts_with("https://") && !loopback.iter().any(|p| url.starts_with(p)) {
+        return Err(PresenceError::InvalidUrl {
+            field: "url",
+            got: url.to_owned(),
+            reason: "requests go to https:// hosts (or http:// on loopback only)".to_owned(),
+        });
+    }
+    if input.headers.keys().any(|k| k.eq_ignore_ascii_case("authorization")) {
+        return Err(PresenceError::UnexpectedField {
+            field: "headers.Authorization",
+            action: "sendRequest (pass the token as its own argument)",
+        });
+    }
+    if token.is_empty() || token.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(PresenceError::InvalidText {
+            field: "accessToken",
+            reason: "it is empty or contains whitespace".to_owned(),
+        });
+    }
+    match options.timeout_ms {
+        None => Ok(DEFAULT_TIMEOUT_MS),
+        Some(ms) if ms.is_finite() && ms >= 1.0 && ms <= f64::from(MAX_TIMEOUT_MS) => Ok(ms as u32),
+        Some(ms) => Err(PresenceError::InvalidInput {
+            field: Some("timeoutMs".to_owned()),
+            message: format!("timeoutMs must be between 1 and {MAX_TIMEOUT_MS}, got {}", crate::error::show_number(ms)),
+        }),
+    }
 }

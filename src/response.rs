@@ -7,7 +7,6 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::duration::check_ms;
 use crate::error::PresenceError;
@@ -45,19 +44,86 @@ pub struct ResponseInput {
     pub jitter: Option<f64>,
 }
 
-/// The presence resource, as far as the shell uses it.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+/// A response body, parsed from JSON by the caller (the bindings use the browser's
+/// `JSON.parse`, so no JSON parser ships in the wasm). Unknown properties are ignored: Graph adds
+/// fields over time (`@odata.context`, `workLocation`).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Presence {
+pub struct ResponseBody {
+    #[serde(default)]
+    pub error: Option<ErrorObject>,
     #[serde(default)]
     pub id: Option<String>,
-    pub availability: String,
-    pub activity: String,
+    #[serde(default)]
+    pub availability: Option<String>,
+    #[serde(default)]
+    pub activity: Option<String>,
     #[serde(default)]
     pub sequence_number: Option<String>,
     #[serde(default)]
-    pub status_message: Option<Value>,
+    pub status_message: Option<StatusMessage>,
     #[serde(default)]
+    pub out_of_office_settings: Option<OutOfOfficeSettings>,
+}
+
+/// Graph's `error` object, and each nested `innerError` (also spelled `innererror`).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct ErrorObject {
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default, rename = "request-id")]
+    pub request_id: Option<String>,
+    #[serde(default, rename = "client-request-id")]
+    pub client_request_id: Option<String>,
+    #[serde(default)]
+    pub date: Option<String>,
+    #[serde(default, rename = "innerError", alias = "innererror")]
+    pub inner_error: Option<Box<ErrorObject>>,
+}
+
+/// `presenceStatusMessage`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusMessage {
+    #[serde(default)]
+    pub message: Option<ItemBody>,
+    #[serde(default)]
+    pub expiry_date_time: Option<DateTimeTimeZoneOut>,
+    #[serde(default)]
+    pub published_date_time: Option<String>,
+}
+
+/// `itemBody`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemBody {
+    #[serde(default)]
+    pub content: Option<String>,
+    #[serde(default)]
+    pub content_type: Option<String>,
+}
+
+/// `dateTimeTimeZone` as Graph returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DateTimeTimeZoneOut {
+    #[serde(default)]
+    pub date_time: Option<String>,
+    #[serde(default)]
+    pub time_zone: Option<String>,
+}
+
+/// The presence resource, as far as the shell uses it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Presence {
+    pub id: Option<String>,
+    pub availability: String,
+    pub activity: String,
+    pub sequence_number: Option<String>,
+    pub status_message: Option<StatusMessage>,
     pub out_of_office_settings: Option<OutOfOfficeSettings>,
 }
 
@@ -131,29 +197,22 @@ struct GraphErrorBody {
     date: Option<String>,
 }
 
-/// Reads `{"error":{"code","message","innerError":{…}}}`, walking nested inner errors (spelled
-/// `innerError` or `innererror`) for the most detailed code and the ids.
-fn parse_error_body(body: Option<&str>) -> GraphErrorBody {
+/// Walks nested inner errors for the most detailed code and the ids.
+fn flatten_error(error: Option<&ErrorObject>) -> GraphErrorBody {
     let mut out = GraphErrorBody::default();
-    let Some(Value::Object(root)) = body.and_then(|b| serde_json::from_str::<Value>(b).ok()) else {
+    let Some(error) = error else {
         return out;
     };
-    let Some(Value::Object(error)) = root.get("error") else {
-        return out;
-    };
-    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
-    out.code = text(error.get("code"));
-    out.message = text(error.get("message"));
-    let mut inner = error.get("innerError").or_else(|| error.get("innererror"));
+    out.code = error.code.clone();
+    out.message = error.message.clone();
+    let mut node = error.inner_error.as_deref();
     let mut depth = 0;
-    while let (Some(Value::Object(node)), true) = (inner, depth < 16) {
-        if let Some(code) = text(node.get("code")) {
-            out.innermost_code = Some(code);
-        }
-        out.request_id = text(node.get("request-id")).or(out.request_id);
-        out.client_request_id = text(node.get("client-request-id")).or(out.client_request_id);
-        out.date = text(node.get("date")).or(out.date);
-        inner = node.get("innerError").or_else(|| node.get("innererror"));
+    while let (Some(inner), true) = (node, depth < 16) {
+        out.innermost_code = inner.code.clone().or(out.innermost_code);
+        out.request_id = inner.request_id.clone().or(out.request_id);
+        out.client_request_id = inner.client_request_id.clone().or(out.client_request_id);
+        out.date = inner.date.clone().or(out.date);
+        node = inner.inner_error.as_deref();
         depth += 1;
     }
     out
@@ -163,19 +222,27 @@ fn header<'a>(headers: &'a BTreeMap<String, String>, name: &str) -> Option<&'a s
     headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
 }
 
-/// Interprets a response. Fails only for unusable input (a bad `nowMs`), never for a bad body.
-pub fn interpret(input: &ResponseInput) -> Result<Interpretation, PresenceError> {
+/// Interprets a response. `body` is `input.body` parsed as JSON, or `None` when it is empty or
+/// not JSON of the expected shape. Fails only for unusable input (a bad `nowMs`), never for a bad
+/// body.
+pub fn interpret(input: &ResponseInput, body: Option<&ResponseBody>) -> Result<Interpretation, PresenceError> {
     let now_ms = input.now_ms.map(|ms| check_ms("nowMs", ms)).transpose()?;
     let status = input.status;
     if (200..300).contains(&status) {
-        let presence = input
-            .body
-            .as_deref()
-            .filter(|b| !b.trim().is_empty())
-            .and_then(|b| serde_json::from_str::<Presence>(b).ok());
+        let presence = body.and_then(|b| match (&b.availability, &b.activity) {
+            (Some(availability), Some(activity)) => Some(Presence {
+                id: b.id.clone(),
+                availability: availability.clone(),
+                activity: activity.clone(),
+                sequence_number: b.sequence_number.clone(),
+                status_message: b.status_message.clone(),
+                out_of_office_settings: b.out_of_office_settings.clone(),
+            }),
+            _ => None,
+        });
         return Ok(Interpretation { ok: true, presence, error: None });
     }
-    let parsed = parse_error_body(input.body.as_deref());
+    let parsed = flatten_error(body.and_then(|b| b.error.as_ref()));
     let graph_code = parsed.innermost_code.clone().or(parsed.code.clone());
     let codes_say = |needle: &str| {
         [&parsed.code, &parsed.innermost_code]

@@ -1,0 +1,264 @@
+//! The JavaScript boundary: the only module that uses wasm-bindgen, js-sys, web-sys or gloo-net.
+//!
+//! It converts, delegates and maps errors; the logic lives in the pure modules. Every refusal is
+//! thrown as a JS `Error` with `name = "PresenceError"`, a stable `code` and, where an input field
+//! is at fault, `field`. Outputs are plain JSON-compatible objects (`json_compatible()`), so they
+//! can go straight into `chrome.storage`, `runtime.sendMessage` or `JSON.stringify`.
+
+use std::collections::BTreeMap;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::cloud::{self, CloudConfigInput};
+use crate::duration::{self, DurationOut, EffectiveExpiryInput};
+use crate::error::PresenceError;
+use crate::request::{self, RequestInput, SendInput, SendOptions};
+use crate::response::{self, ResponseBody, ResponseInput};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+export type Availability = "Available" | "Busy" | "DoNotDisturb" | "BeRightBack" | "Away" | "Offline";
+export type Cloud = "global" | "usGovL4" | "usGovL5" | "china" | "custom";
+export type Action = "setUserPreferredPresence" | "clearUserPreferredPresence" | "setPresence"
+  | "clearPresence" | "getPresence" | "setStatusMessage";
+export interface DurationResult { iso: string; seconds: number; }
+export interface ExpiryResult { iso: string; seconds: number; untilMs: number; isDefault: boolean; }
+export interface EffectiveExpiryInput { availability: string; expiration?: string; nowMs: number; }
+export interface DateTimeTimeZone { dateTime: string; timeZone: string; }
+export interface RequestInput {
+  action: Action; cloud?: Cloud; graphBaseUrl?: string; userId?: string;
+  availability?: string; activity?: string; expiration?: string; sessionId?: string;
+  message?: string; messageExpiry?: DateTimeTimeZone; clientRequestId?: string;
+}
+export interface GraphRequest { method: "GET" | "POST"; url: string; headers: Record<string, string>; body: string | null; }
+export interface CloudConfigInput { cloud?: Cloud; graphBaseUrl?: string; loginBaseUrl?: string; tenant?: string; }
+export interface CloudConfig {
+  cloud: Cloud; graphBaseUrl: string; loginBaseUrl: string | null; authority: string | null;
+  tenant: string; scopes: string[]; presenceSupported: boolean;
+}
+export interface RawResponse { status: number; headers: Record<string, string>; body: string | null; }
+export interface ResponseInput extends RawResponse {
+  attempt?: number; waitedSeconds?: number; nowMs?: number; jitter?: number;
+}
+export interface Presence {
+  id: string | null; availability: string; activity: string; sequenceNumber: string | null;
+  statusMessage: unknown; outOfOfficeSettings: { message: string | null; isOutOfOffice: boolean | null } | null;
+}
+export type Next = "retry" | "signIn" | "consent" | "fixRequest" | "giveUp";
+export interface GraphFailure {
+  code: "networkError" | "unauthenticated" | "claimsChallenge" | "consentMissing" | "invalidArgument"
+    | "notFound" | "throttled" | "serviceUnavailable" | "graphError";
+  message: string; status: number; graphCode?: string; requestId?: string; clientRequestId?: string;
+  date?: string; retryAfterSeconds?: number; claims?: string; field?: string; next: Next;
+}
+export type Interpretation = { ok: true; presence?: Presence } | { ok: false; error: GraphFailure };
+export interface SendOptions { timeoutMs?: number; }
+"#;
+
+/// Makes a panic that escapes readable in the console instead of an opaque `unreachable`.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+impl From<PresenceError> for JsValue {
+    fn from(e: PresenceError) -> Self {
+        let err = js_sys::Error::new(&e.to_string());
+        err.set_name("PresenceError");
+        // Setting a property on a fresh, unfrozen Error cannot fail.
+        let _ = js_sys::Reflect::set(&err, &"code".into(), &e.code().into());
+        if let Some(field) = e.field() {
+            let _ = js_sys::Reflect::set(&err, &"field".into(), &field.into());
+        }
+        err.into()
+    }
+}
+
+fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, PresenceError> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| PresenceError::from_serde_message(e.to_string()))
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, PresenceError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| PresenceError::InvalidInput { field: None, message: format!("could not convert the result: {e}") })
+}
+
+fn string_arg(value: &JsValue, field: &str) -> Result<String, PresenceError> {
+    value.as_string().ok_or_else(|| PresenceError::InvalidInput {
+        field: Some(field.to_owned()),
+        message: format!("{field} must be a string"),
+    })
+}
+
+fn number_arg(value: &JsValue, field: &str) -> Result<f64, PresenceError> {
+    value.as_f64().ok_or_else(|| PresenceError::InvalidInput {
+        field: Some(field.to_owned()),
+        message: format!("{field} must be a number"),
+    })
+}
+
+/// Parses an ISO 8601 / `Edm.Duration` or friendly duration (`90m`, `1h 30m`) into its canonical
+/// form. Throws `invalidDuration`.
+#[wasm_bindgen(js_name = "parseDuration", unchecked_return_type = "DurationResult")]
+pub fn parse_duration(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+) -> Result<JsValue, PresenceError> {
+    let d = duration::parse("duration", &string_arg(&text, "text")?)?;
+    to_js(&DurationOut::from(&d))
+}
+
+/// Formats a positive number of seconds as a canonical duration. Throws `invalidDuration`.
+#[wasm_bindgen(js_name = "formatDuration")]
+pub fn format_duration(
+    #[wasm_bindgen(unchecked_param_type = "number")] seconds: JsValue,
+) -> Result<String, PresenceError> {
+    Ok(duration::format_seconds(number_arg(&seconds, "seconds")?)?.to_iso())
+}
+
+/// The duration from `nowMs` to `targetMs`, rounded up to the minute. Throws `targetInPast`,
+/// `invalidInput`.
+#[wasm_bindgen(js_name = "durationUntil", unchecked_return_type = "DurationResult")]
+pub fn duration_until(
+    #[wasm_bindgen(unchecked_param_type = "number")] now_ms: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] target_ms: JsValue,
+) -> Result<JsValue, PresenceError> {
+    let d = duration::until(number_arg(&now_ms, "nowMs")?, number_arg(&target_ms, "targetMs")?)?;
+    to_js(&DurationOut::from(&d))
+}
+
+/// What a person typed into an expiry field: a duration, or `until 17:30` in local time.
+/// Throws `invalidDuration`, `targetInPast`, `invalidInput`.
+#[wasm_bindgen(js_name = "parseExpiry", unchecked_return_type = "ExpiryResult")]
+pub fn parse_expiry(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] now_ms: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] tz_offset_minutes: JsValue,
+) -> Result<JsValue, PresenceError> {
+    let e = duration::parse_expiry(
+        &string_arg(&text, "text")?,
+        number_arg(&now_ms, "nowMs")?,
+        number_arg(&tz_offset_minutes, "tzOffsetMinutes")?,
+    )?;
+    to_js(&e)
+}
+
+/// How long a preferred presence will last, including Graph's 1 day / 7 days defaults.
+/// Throws `invalidValue`, `invalidDuration`, `invalidInput`.
+#[wasm_bindgen(js_name = "effectiveExpiry", unchecked_return_type = "ExpiryResult")]
+pub fn effective_expiry(
+    #[wasm_bindgen(unchecked_param_type = "EffectiveExpiryInput")] input: JsValue,
+) -> Result<JsValue, PresenceError> {
+    let input: EffectiveExpiryInput = from_js(input)?;
+    to_js(&duration::effective_expiry(&input)?)
+}
+
+/// Endpoints, authority and scopes of a cloud. Throws `invalidValue`, `invalidUrl`,
+/// `missingField`, `unexpectedField`, `invalidInput`.
+#[wasm_bindgen(js_name = "cloudConfig", unchecked_return_type = "CloudConfig")]
+pub fn cloud_config(
+    #[wasm_bindgen(unchecked_param_type = "CloudConfigInput")] input: JsValue,
+) -> Result<JsValue, PresenceError> {
+    let input: CloudConfigInput =
+        if input.is_undefined() || input.is_null() { CloudConfigInput::default() } else { from_js(input)? };
+    to_js(&cloud::cloud_config(&input)?)
+}
+
+/// Validates `input` and builds the Graph request it describes.
+///
+/// Throws `invalidInput`, `invalidValue`, `missingField`, `unexpectedField`, `unsupportedPair`,
+/// `invalidDuration`, `durationOutOfRange`, `cloudNotSupported`, `invalidUserId`, `invalidUrl`,
+/// `invalidText`.
+#[wasm_bindgen(js_name = "buildRequest", unchecked_return_type = "GraphRequest")]
+pub fn build_request(
+    #[wasm_bindgen(unchecked_param_type = "RequestInput")] input: JsValue,
+) -> Result<JsValue, PresenceError> {
+    let input: RequestInput = from_js(input)?;
+    let fresh_id = String::from(crypto().random_uuid());
+    to_js(&request::build(&input, &fresh_id)?)
+}
+
+/// Interprets a Graph response. `nowMs` defaults to `Date.now()` and `jitter` to
+/// `Math.random()`. Throws `invalidInput` for unusable input, never for a bad body.
+#[wasm_bindgen(js_name = "interpretResponse", unchecked_return_type = "Interpretation")]
+pub fn interpret_response(
+    #[wasm_bindgen(unchecked_param_type = "ResponseInput")] input: JsValue,
+) -> Result<JsValue, PresenceError> {
+    let mut input: ResponseInput = from_js(input)?;
+    input.now_ms.get_or_insert_with(js_sys::Date::now);
+    input.jitter.get_or_insert_with(js_sys::Math::random);
+    // The browser's JSON parser; a body that is not JSON of the expected shape counts as none.
+    let body: Option<ResponseBody> = input
+        .body
+        .as_deref()
+        .and_then(|text| js_sys::JSON::parse(text).ok())
+        .and_then(|value| serde_wasm_bindgen::from_value(value).ok());
+    to_js(&response::interpret(&input, body.as_ref())?)
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[derive(Clone)]
+    type Crypto;
+    #[wasm_bindgen(thread_local_v2, js_name = crypto)]
+    static CRYPTO: Crypto;
+    #[wasm_bindgen(method, js_name = randomUUID)]
+    fn random_uuid(this: &Crypto) -> js_sys::JsString;
+}
+
+/// The global `crypto` of a window or a worker (no `window` needed: service workers have none).
+fn crypto() -> Crypto {
+    CRYPTO.with(Crypto::clone)
+}
+
+/// Sends a request built by `buildRequest` with the access token, and resolves with the raw
+/// response (headers lowercased). Works in a service worker. Rejects with `networkError` or
+/// `timeout`; with `invalidValue`, `invalidUrl`, `unexpectedField`, `invalidText`, `invalidInput`
+/// for unusable arguments.
+#[wasm_bindgen(js_name = "sendRequest", unchecked_return_type = "Promise<RawResponse>")]
+pub async fn send_request(
+    #[wasm_bindgen(unchecked_param_type = "GraphRequest")] request: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] access_token: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SendOptions | undefined")] options: JsValue,
+) -> Result<JsValue, PresenceError> {
+    let input: SendInput = from_js(request)?;
+    let options: SendOptions =
+        if options.is_undefined() || options.is_null() { SendOptions::default() } else { from_js(options)? };
+    let token = string_arg(&access_token, "accessToken")?;
+    let timeout_ms = request::check_send(&input, &options, &token)?;
+
+    let method = if input.method == "GET" { gloo_net::http::Method::GET } else { gloo_net::http::Method::POST };
+    let signal = web_sys::AbortSignal::timeout_with_u32(timeout_ms);
+    let mut builder = gloo_net::http::RequestBuilder::new(&input.url)
+        .method(method)
+        .abort_signal(Some(&signal))
+        .header("Authorization", &format!("Bearer {token}"));
+    for (name, value) in &input.headers {
+        builder = builder.header(name, value);
+    }
+    let built = match input.body {
+        Some(body) => builder.body(body),
+        None => builder.build(),
+    };
+    let map_err = |e: gloo_net::Error| match e {
+        gloo_net::Error::JsError(js) if js.name == "TimeoutError" || js.name == "AbortError" => {
+            PresenceError::Timeout { timeout_ms }
+        }
+        other => PresenceError::Network { message: other.to_string() },
+    };
+    let response = built.map_err(map_err)?.send().await.map_err(map_err)?;
+    let headers: BTreeMap<String, String> =
+        response.headers().entries().map(|(k, v)| (k.to_ascii_lowercase(), v)).collect();
+    let status = response.status();
+    let body = response.text().await.map_err(map_err)?;
+    to_js(&RawResponse { status, headers, body: Some(body) })
+}
+
+#[derive(Serialize)]
+struct RawResponse {
+    status: u16,
+    headers: BTreeMap<String, String>,
+    body: Option<String>,
+}
