@@ -282,3 +282,44 @@ export function assertPresencePost(entry, action, body) {
 function sortKeys(o) {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
 }
+
+/**
+ * Stops the extension's service worker the way Chrome does when it goes idle (CDP
+ * Target.closeTarget), and proves it: a marker set in the old worker is gone in the new one.
+ * The worker is then woken by an extension-page message that needs no token (auth/state), so the
+ * next handler call runs in a fresh worker with an empty token memory.
+ * @param {Ext} ext
+ */
+export async function stopAndWakeWorker(ext) {
+  const w = await ext.getWorker();
+  await w.evaluate(() => {
+    /** @type {any} */ (globalThis).__beforeStop = true;
+  });
+  const page = await ext.context.newPage();
+  try {
+    await page.goto(ext.url("options.html"));
+    const cdp = await ext.context.newCDPSession(page);
+    const { targetInfos } = await cdp.send("Target.getTargets");
+    const sw = targetInfos.find((t) => t.type === "service_worker" && t.url === ext.url("background.js"));
+    if (!sw) {
+      throw new Error("service worker target not found");
+    }
+    await cdp.send("Target.closeTarget", { targetId: sw.targetId });
+    await cdp.detach();
+    const reply = await eventually(
+      () => page.evaluate(() => chrome.runtime.sendMessage({ type: "auth/state" })).catch(() => null),
+      { what: "worker to wake" },
+    );
+    if (!reply?.ok) {
+      throw new Error(`woken worker answered ${JSON.stringify(reply)}`);
+    }
+    const fresh = await eventually(async () => {
+      const worker = await ext.getWorker();
+      const marker = await worker.evaluate(() => /** @type {any} */ (globalThis).__beforeStop === true).catch(() => null);
+      return marker === false ? worker : null;
+    }, { what: "a fresh worker" });
+    return fresh;
+  } finally {
+    await page.close();
+  }
+}
