@@ -201,6 +201,9 @@ fn route(shared: &Shared, req: &Req) -> Resp {
                 Err(r) => return r,
             };
             let lifetime = match b.lifetime_seconds {
+                Some(l) if l.abs() > 10 * 365 * 86_400 => {
+                    return error(400, "lifetimeSeconds must be within ±315360000");
+                }
                 Some(l) => l,
                 None => shared.lock().config.token_lifetime_seconds,
             };
@@ -238,6 +241,9 @@ fn route(shared: &Shared, req: &Req) -> Resp {
                 g.config.require_interaction = v;
             }
             if let Some(v) = b.token_lifetime_seconds {
+                if v <= 0 || v > 10 * 365 * 86_400 {
+                    return error(400, "tokenLifetimeSeconds must be between 1 and 315360000");
+                }
                 g.config.token_lifetime_seconds = v;
             }
             if let Some(v) = b.kmsi {

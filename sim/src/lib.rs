@@ -464,7 +464,8 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Resp,
                 BodyError::Io => ctx.error(400, "BadRequest", "The request body could not be read."),
             }
         } else {
-            let fault = if req.method == "OPTIONS" || req.path == "/" {
+            let faultable = req.path.to_ascii_lowercase().starts_with("/v1.0") || signin::is_signin_path(&req.path);
+            let fault = if req.method == "OPTIONS" || !faultable {
                 None
             } else {
                 g.faults.iter_mut().find(|f| f.matches(&req.method, &req.path)).map(|f| {

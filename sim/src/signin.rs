@@ -488,7 +488,7 @@ pub fn access_token(
             "iss": format!("https://sts.windows.net/{tid}/"),
             "iat": now,
             "nbf": now,
-            "exp": now + lifetime_s,
+            "exp": now.saturating_add(lifetime_s),
             "tid": tid,
             "oid": USER_OID,
             "sub": pairwise_sub(client_id),
