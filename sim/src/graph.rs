@@ -204,6 +204,8 @@ enum UserRef {
 
 enum Route {
     Get(UserRef),
+    /// `POST /communications/getPresencesByUserId`
+    GetMany,
     Post(UserRef, Action),
 }
 
@@ -217,6 +219,16 @@ fn route(req: &Req) -> Result<Route, RouteError> {
     let segs: Vec<&str> = trimmed.split('/').skip(2).collect(); // skip "" and "v1.0"
     let lower: Vec<String> = segs.iter().map(|s| s.to_ascii_lowercase()).collect();
     let l: Vec<&str> = lower.iter().map(String::as_str).collect();
+    match l.as_slice() {
+        ["communications", "presences", _id] => {
+            let id = percent_decode(segs.get(2).copied().unwrap_or(""));
+            return if req.method == "GET" { Ok(Route::Get(UserRef::Id(id))) } else { Err(RouteError::Method("GET")) };
+        }
+        ["communications", "getpresencesbyuserid"] => {
+            return if req.method == "POST" { Ok(Route::GetMany) } else { Err(RouteError::Method("POST")) };
+        }
+        _ => {}
+    }
     let (user, rest) = match l.as_slice() {
         ["me", rest @ ..] => (UserRef::Me, rest),
         ["users", _id, rest @ ..] => (UserRef::Id(segs.get(1).copied().unwrap_or("").to_string()), rest),
@@ -309,8 +321,14 @@ pub fn handle(shared: &Shared, g: &mut Inner, req: &Req) -> Resp {
     };
     let has = |s: &str| caller.scopes.iter().any(|x| x.eq_ignore_ascii_case(s));
     match route {
+        Route::GetMany => {
+            if !has("Presence.Read.All") {
+                return ctx.error(403, "Forbidden", "");
+            }
+            get_many(g, req, &ctx)
+        }
         Route::Get(user) => {
-            if !(has("Presence.Read") || has("Presence.ReadWrite")) {
+            if !(has("Presence.Read") || has("Presence.ReadWrite") || has("Presence.Read.All")) {
                 return ctx.error(403, "Forbidden", "");
             }
             if let UserRef::Id(id) = &user {
@@ -344,6 +362,58 @@ pub fn handle(shared: &Shared, g: &mut Inner, req: &Req) -> Resp {
             }
         }
     }
+}
+
+/// `POST /communications/getPresencesByUserId {"ids":[…]}`: at most 650 GUIDs (§6). Ids of
+/// users the simulator does not know are left out of the answer.
+fn get_many(g: &mut Inner, req: &Req, ctx: &Ctx) -> Resp {
+    let body = match body_object(req, ctx, false) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    if let Err(r) = only_known(ctx, &body, &["ids"], Owner::Action("getPresencesByUserId")) {
+        return r;
+    }
+    let ids: Vec<&str> = match body.get("ids") {
+        Some(Value::Array(a)) => {
+            let mut out = Vec::new();
+            for v in a {
+                match v {
+                    Value::String(s) => out.push(s.as_str()),
+                    other => {
+                        return bad(ctx, &format!("Cannot convert the literal '{}' to the expected type 'Edm.String'.", literal(other)))
+                    }
+                }
+            }
+            out
+        }
+        None | Some(Value::Null) => {
+            return bad(ctx, "One or more parameters of the operation 'getPresencesByUserId' are missing from the request payload. The missing parameters are: ids.")
+        }
+        Some(other) => {
+            return bad(ctx, &format!("Cannot convert the literal '{}' to the expected type 'Collection(Edm.String)'.", literal(other)))
+        }
+    };
+    if ids.is_empty() || ids.len() > 650 {
+        return bad(ctx, &format!("The number of ids must be between 1 and 650, got {}.", ids.len()));
+    }
+    if let Some(bad_id) = ids.iter().find(|i| !util::is_guid(i)) {
+        return bad(ctx, &format!("The id '{bad_id}' is not a valid user object id (GUID)."));
+    }
+    let now = req.now_ms;
+    g.presence.observe(now);
+    let mut value = Vec::new();
+    if ids.iter().any(|i| i.eq_ignore_ascii_case(USER_OID)) {
+        let mut p = presence_resource(&g.presence, now);
+        if let Value::Object(o) = &mut p {
+            o.remove("@odata.context");
+        }
+        value.push(p);
+    }
+    ctx.ok_json(&json!({
+        "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#Collection(microsoft.graph.presence)",
+        "value": value,
+    }))
 }
 
 fn user_not_found(ctx: &Ctx, id: &str) -> Resp {

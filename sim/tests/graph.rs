@@ -541,3 +541,35 @@ async fn status_message() {
 fn iso(ms: i64) -> String {
     presence_sim::util::iso_seconds(ms)
 }
+
+/// §1/§6: the other documented read forms.
+#[tokio::test]
+async fn communications_reads() {
+    let sim = start().await;
+    let tok = sim.token(&["Presence.Read.All"]).await;
+    let r = sim.get(&tok, &format!("/v1.0/communications/presences/{OID}")).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["id"], OID);
+    let other = "99999999-0000-4000-8000-000000000009";
+    let r =
+        sim.post(&tok, "/v1.0/communications/getPresencesByUserId", &json!({"ids": [OID, other]}).to_string()).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let v = r.json();
+    assert_eq!(v["value"].as_array().unwrap().len(), 1);
+    assert_eq!(v["value"][0]["availability"], "Offline");
+    let many: Vec<String> = (0..651).map(|_| OID.to_string()).collect();
+    for body in [
+        json!({"ids": many}),
+        json!({"ids": []}),
+        json!({"ids": ["not-a-guid"]}),
+        json!({"ids": OID}),
+        json!({"ids": [OID], "x": 1}),
+    ] {
+        let r = sim.post(&tok, "/v1.0/communications/getPresencesByUserId", &body.to_string()).await;
+        assert_eq!((r.status, r.graph_error().0.as_str()), (400, "BadRequest"));
+    }
+    // Needs Presence.Read.All.
+    let rw = sim.rw().await;
+    let r = sim.post(&rw, "/v1.0/communications/getPresencesByUserId", &json!({"ids": [OID]}).to_string()).await;
+    assert_eq!((r.status, r.graph_error().1.as_str()), (403, ""));
+}
