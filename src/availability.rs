@@ -114,6 +114,19 @@ impl Activity {
     }
 }
 
+/// Activities Graph reports (presence resource, "Manage presence state") that cannot be set:
+/// OutOfOffice and InAMeeting come from the calendar and mailbox, the others from sessions.
+const READ_ONLY_ACTIVITIES: [&str; 8] = [
+    "Offline",
+    "InAMeeting",
+    "OutOfOffice",
+    "Inactive",
+    "AvailableInactive",
+    "PresenceUnknown",
+    "UrgentInterruptionsOnly",
+    "Focusing",
+];
+
 /// The six pairs setUserPreferredPresence accepts.
 pub const PREFERRED_PAIRS: [(Availability, Activity); 6] = [
     (Availability::Available, Activity::Available),
@@ -174,6 +187,16 @@ impl Pair {
         let allowed = || join(kind.pairs().iter().map(|(a, act)| format!("{}/{}", a.as_str(), act.as_str())));
         let activity = match activity {
             Some(text) => {
+                // Activities Graph reports but no client may set get the pair message, which
+                // says what is allowed instead.
+                if let Some(known) = READ_ONLY_ACTIVITIES.iter().find(|a| a.eq_ignore_ascii_case(text.trim())) {
+                    return Err(PresenceError::UnsupportedPair {
+                        action: kind.action(),
+                        availability: availability.as_str().to_owned(),
+                        activity: (*known).to_owned(),
+                        allowed: allowed(),
+                    });
+                }
                 let activity = Activity::parse(text)?;
                 if !candidates.contains(&activity) {
                     return Err(PresenceError::UnsupportedPair {

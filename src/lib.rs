@@ -20,6 +20,6 @@ pub mod request;
 pub mod response;
 
 #[cfg(target_arch = "wasm32")]
-mod bindings;
+pub mod bindings;
 
 pub use error::PresenceError;

@@ -1,0 +1,7 @@
+//! wasm-bindgen-test in a browser page. Run with `./build.sh test` (it starts the simulator).
+#![cfg(target_arch = "wasm32")]
+
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+#[path = "web/common.rs"]
+mod common;
