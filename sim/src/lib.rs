@@ -560,9 +560,12 @@ impl Server {
         self.shared.clone()
     }
 
-    /// Serves until `shutdown` completes.
+    /// Serves until `shutdown` completes. Then it stops accepting, lets requests in progress
+    /// finish (closing idle keep-alive connections) and returns after at most 2 s.
     pub async fn run_until(self, shutdown: impl Future<Output = ()>) {
         tokio::pin!(shutdown);
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let active = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         loop {
             tokio::select! {
                 _ = &mut shutdown => break,
@@ -570,18 +573,34 @@ impl Server {
                     Ok((stream, _)) => {
                         let _ = stream.set_nodelay(true);
                         let shared = self.shared.clone();
+                        let mut stop_rx = stop_rx.clone();
+                        let active = active.clone();
+                        active.fetch_add(1, Ordering::SeqCst);
                         tokio::spawn(async move {
                             let svc = hyper::service::service_fn(move |req| handle(shared.clone(), req));
                             let conn = hyper::server::conn::http1::Builder::new()
                                 .timer(TokioTimer::new())
                                 .header_read_timeout(Duration::from_secs(10))
                                 .serve_connection(TokioIo::new(stream), svc);
-                            let _ = conn.await;
+                            tokio::pin!(conn);
+                            tokio::select! {
+                                _ = conn.as_mut() => {}
+                                _ = stop_rx.changed() => {
+                                    conn.as_mut().graceful_shutdown();
+                                    let _ = conn.as_mut().await;
+                                }
+                            }
+                            active.fetch_sub(1, Ordering::SeqCst);
                         });
                     }
                     Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
                 },
             }
+        }
+        let _ = stop_tx.send(true);
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+        while active.load(Ordering::SeqCst) > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(10)).await;
         }
     }
 }

@@ -270,11 +270,23 @@ async fn binary_prints_address_and_stops_on_sigterm() {
     let auth = format!("Bearer {tok}");
     let r = send_on(&mut s, addr, "GET", "/v1.0/me/presence", &[("authorization", &auth)], None).await.unwrap();
     assert_eq!(r.json()["availability"], "Available", "--teams-client starts signed in");
+    // A request in flight (delayed 400 ms) when SIGTERM arrives still gets its answer.
+    let r = send_on(&mut s, addr, "POST", "/_sim/faults", &[], Some(br#"{"count":1,"delayMs":400}"#.to_vec()))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200);
+    let auth2 = auth.clone();
+    let in_flight = tokio::spawn(async move {
+        let mut c = connect(addr).await.unwrap();
+        send_on(&mut c, addr, "GET", "/v1.0/me/presence", &[("authorization", &auth2)], None).await
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
     let pid = child.id().unwrap();
     let killed = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap();
     assert!(killed.success());
     let status = tokio::time::timeout(Duration::from_secs(10), child.wait()).await.unwrap().unwrap();
     assert!(status.success(), "{status:?}");
+    assert_eq!(in_flight.await.unwrap().unwrap().status, 200);
     // Bad flags exit with 2.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_presence-sim")).args(["--port", "x"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
