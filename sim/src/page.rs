@@ -14,6 +14,7 @@ main{max-width:40rem;margin:2rem auto;padding:0 1rem}
 .who{display:flex;align-items:center;gap:1rem}
 .avatar{position:relative;width:56px;height:56px;border-radius:50%;background:#5b5fc7;color:#fff;display:flex;align-items:center;justify-content:center;font-size:1.3rem;font-weight:600}
 .dot{position:absolute;right:-2px;bottom:-2px;width:18px;height:18px;border-radius:50%;border:3px solid #fff;box-sizing:border-box}
+.dot.dnd::after{content:"";position:absolute;left:2px;right:2px;top:50%;height:2px;margin-top:-1px;background:#fff}
 .label{font-size:1.25rem;font-weight:600}
 .muted{color:#616161;font-size:.9rem}
 table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{text-align:left;padding:.3rem .4rem;border-bottom:1px solid #eee}
@@ -40,12 +41,13 @@ async function refresh(){
   const p=s.presence;const d=document.getElementById("dot");
   d.style.background=p.availability==="Offline"?"#fff":COLORS[p.availability]||"#8a8886";
   d.style.borderColor=p.availability==="Offline"?"#8a8886":"#fff";
+  d.classList.toggle("dnd",p.availability==="DoNotDisturb");
   let l=label(p.availability,p.activity);
   if(s.preferred&&s.sessions.length&&s.preferred.availability==="Away")l="Appear away";
   document.getElementById("label").textContent=l;
   const until=s.sessions.length&&s.preferred?"until "+when(s.preferred.expiresAtMs):"";
   document.getElementById("until").textContent=until;
-  document.getElementById("raw").innerHTML="<code>"+esc(p.availability+"/"+p.activity)+" · sequenceNumber "+esc(p.sequenceNumber)+"</code>"+(s.statusMessage?"<br>💬 "+esc(s.statusMessage.message.content):"");
+  document.getElementById("raw").innerHTML="<code>"+esc(p.availability+"/"+p.activity)+" · sequenceNumber "+esc(p.sequenceNumber)+"</code>"+(s.statusMessage?"<br>Status message: "+esc(s.statusMessage.message.content):"");
   document.getElementById("preferred").textContent=s.preferred?label(s.preferred.availability,s.preferred.activity)+" until "+when(s.preferred.expiresAtMs)+(s.sessions.length?"":" (not shown: no session)"):"none (automatic)";
   document.getElementById("sessions").innerHTML=s.sessions.length?s.sessions.map(x=>"<tr><td><code>"+esc(x.sessionId)+"</code></td><td>"+esc(x.kind)+"</td><td>"+esc(label(x.effectiveAvailability,x.effectiveActivity))+"</td><td>"+esc(when(x.expiresAtMs))+"</td></tr>").join(""):"<tr><td colspan=4 class=muted>none</td></tr>";
   document.getElementById("clock").textContent="Simulator clock: "+when(s.nowMs);
