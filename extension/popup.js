@@ -47,7 +47,7 @@ function buildStatusButtons() {
     button.className = "status";
     button.dataset.availability = s.availability;
     const dot = document.createElement("span");
-    dot.className = s.availability === "Offline" ? "dot offline" : "dot";
+    dot.className = s.availability === "Offline" ? "dot offline" : s.availability === "DoNotDisturb" ? "dot dnd" : "dot";
     if (s.availability !== "Offline") {
       dot.style.background = s.color;
     }
@@ -86,7 +86,7 @@ function renderPresence(presence) {
   }
   $("current-label").textContent = t("currentPresence", [t(availabilityLabelKey(presence.availability))]);
   const info = statusInfo(presence.availability.replace(/Idle$/, ""));
-  dot.className = presence.availability === "Offline" ? "dot offline" : "dot";
+  dot.className = presence.availability === "Offline" ? "dot offline" : presence.availability === "DoNotDisturb" ? "dot dnd" : "dot";
   dot.style.background = info && presence.availability !== "Offline" ? info.color : "transparent";
   for (const b of statusButtons) {
     b.setAttribute("aria-pressed", String(b.dataset.availability === presence.availability));

@@ -106,10 +106,11 @@ export async function startSim(args = []) {
 /**
  * Launches Chromium with the test build, pointed at `sim` through the custom-endpoint settings.
  * @param {Sim} sim
- * @param {{ locale?: string, colorScheme?: "light" | "dark", configure?: boolean }} [opts]
+ * `headed` (the demo with a display) shows the browser window; tests always run headless.
+ * @param {{ locale?: string, colorScheme?: "light" | "dark", configure?: boolean, headed?: boolean }} [opts]
  * @returns {Promise<Ext & { close: () => Promise<void> }>}
  */
-export async function launchExtension(sim, { locale = "en-US", colorScheme = "light", configure = true } = {}) {
+export async function launchExtension(sim, { locale = "en-US", colorScheme = "light", configure = true, headed = false } = {}) {
   if (!existsSync(join(EXTENSION_DIR, "manifest.json"))) {
     throw new Error(`${EXTENSION_DIR} missing: run node extension/build.mjs --variant test`);
   }
@@ -121,11 +122,11 @@ export async function launchExtension(sim, { locale = "en-US", colorScheme = "li
     ignoreDefaultArgs: ["--disable-extensions"],
     locale,
     colorScheme,
-    viewport: { width: 360, height: 600 },
+    viewport: headed ? null : { width: 360, height: 600 },
     // Chromium on Linux takes its UI language (chrome.i18n) from the environment.
     env: { ...process.env, LANGUAGE: lang, LANG: `${locale.replace("-", "_")}.UTF-8` },
     args: [
-      "--headless=new",
+      ...(headed ? [] : ["--headless=new"]),
       `--disable-extensions-except=${EXTENSION_DIR}`,
       `--load-extension=${EXTENSION_DIR}`,
       "--no-sandbox",
