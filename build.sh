@@ -170,7 +170,7 @@ run_tests() {
   curl -fsS -X POST -H 'content-type: application/json' "$SIM_URL/_sim/faults" \
     -d '{"path":"/users/00000000-0000-0000-0000-00000000dead","count":1000,"status":503,"delayMs":2000}' >/dev/null
   PRESENCE_SIM_URL="$SIM_URL" PRESENCE_SIM_TOKEN="$token" \
-    cargo test -q -p presence-switch --target "$WASM_TARGET" --test web_page --test web_worker
+    cargo test -p presence-switch --target "$WASM_TARGET" --test web_page --test web_worker
   stop_sim
 
   if [ -d tests/js ]; then

@@ -77,7 +77,49 @@ impl From<PresenceError> for JsValue {
 }
 
 fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, PresenceError> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| PresenceError::from_serde_message(e.to_string()))
+    T::deserialize(Strict(value)).map_err(|e| PresenceError::from_serde_message(e.to_string()))
+}
+
+/// serde-wasm-bindgen reads only the fields a struct names and never sees the others, so
+/// `deny_unknown_fields` alone would let a typo such as `expirationDuraton` vanish. This
+/// deserializer checks the top-level object's own keys against the struct's fields first (keys
+/// whose value is `undefined` count as absent). Nested objects are either maps or internally
+/// tagged enums, which serde checks itself.
+struct Strict(JsValue);
+
+impl<'de> serde::Deserializer<'de> for Strict {
+    type Error = serde_wasm_bindgen::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        serde_wasm_bindgen::Deserializer::from(self.0).deserialize_any(visitor)
+    }
+
+    fn deserialize_option<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        serde_wasm_bindgen::Deserializer::from(self.0).deserialize_option(visitor)
+    }
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        if let Some(object) = self.0.dyn_ref::<js_sys::Object>() {
+            for key in js_sys::Object::keys(object).iter() {
+                let key = key.as_string().unwrap_or_default();
+                let present = js_sys::Reflect::get(object, &JsValue::from_str(&key)).is_ok_and(|v| !v.is_undefined());
+                if present && !fields.contains(&key.as_str()) {
+                    return Err(serde::de::Error::unknown_field(&key, fields));
+                }
+            }
+        }
+        serde_wasm_bindgen::Deserializer::from(self.0).deserialize_struct(name, fields, visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit
+        unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+    }
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, PresenceError> {

@@ -87,18 +87,38 @@ pub struct RequestInput {
     pub session_id: Option<String>,
     #[serde(default)]
     pub message: Option<String>,
+    /// `{ dateTime, timeZone }`; read as a map so that an unknown key is refused here too.
     #[serde(default)]
-    pub message_expiry: Option<DateTimeTimeZone>,
+    pub message_expiry: Option<BTreeMap<String, String>>,
     #[serde(default)]
     pub client_request_id: Option<String>,
 }
 
 /// Graph's `dateTimeTimeZone`: a local date-time without offset, and the zone it is in.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DateTimeTimeZone {
     pub date_time: String,
     pub time_zone: String,
+}
+
+impl DateTimeTimeZone {
+    fn from_map(map: &BTreeMap<String, String>) -> Result<Self, PresenceError> {
+        if let Some(key) = map.keys().find(|k| *k != "dateTime" && *k != "timeZone") {
+            return Err(PresenceError::InvalidText {
+                field: "messageExpiry",
+                reason: format!("it has an unknown key \"{key}\"; it takes dateTime and timeZone"),
+            });
+        }
+        let get = |key: &str| {
+            map.get(key).cloned().ok_or_else(|| PresenceError::InvalidText {
+                field: "messageExpiry",
+                reason: format!("{key} is missing; it takes dateTime and timeZone"),
+            })
+        };
+        let value = Self { date_time: get("dateTime")?, time_zone: get("timeZone")? };
+        check_date_time(&value)?;
+        Ok(value)
+    }
 }
 
 /// A built request, ready for `fetch`.
@@ -376,8 +396,8 @@ pub fn build(input: &RequestInput, fresh_request_id: &str) -> Result<GraphReques
                 "message",
                 Json::Object(vec![("content", Json::Str(message)), ("contentType", Json::Str("text"))]),
             )];
-            if let Some(expiry) = &input.message_expiry {
-                check_date_time(expiry)?;
+            let expiry = input.message_expiry.as_ref().map(DateTimeTimeZone::from_map).transpose()?;
+            if let Some(expiry) = &expiry {
                 status.push((
                     "expiryDateTime",
                     Json::Object(vec![

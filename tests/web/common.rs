@@ -65,6 +65,14 @@ fn refusals_arrive_as_errors_with_code_and_field() {
         r#"{"action":"setUserPreferredPresence","availability":"Busy","expirationDuraton":"PT1H"}"#,
     ));
     assert_presence_error(typo.expect_err("unknown field"), "invalidInput", Some("expirationDuraton"));
+    let nested = bindings::build_request(json(
+        r#"{"action":"setStatusMessage","message":"x","messageExpiry":{"dateTime":"2026-12-01T17:30:00","timezone":"UTC"}}"#,
+    ));
+    assert_presence_error(nested.expect_err("unknown nested key"), "invalidText", Some("messageExpiry"));
+    let undefined_is_absent = js_sys::Object::new();
+    Reflect::set(&undefined_is_absent, &"action".into(), &"getPresence".into()).expect("set");
+    Reflect::set(&undefined_is_absent, &"userId".into(), &JsValue::UNDEFINED).expect("set");
+    bindings::build_request(undefined_is_absent.into()).expect("an undefined optional field is absent");
     let pair = bindings::build_request(json(
         r#"{"action":"setUserPreferredPresence","availability":"Busy","activity":"InACall"}"#,
     ));
