@@ -1,3 +1,4 @@
+// @ts-check
 // Assembles the Chromium extension from extension/ and the wasm core in dist/pkg/.
 //
 //   node extension/build.mjs                 → dist/chrome/ + dist/presence-switch-chrome.zip

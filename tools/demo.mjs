@@ -1,3 +1,4 @@
+// @ts-check
 // The no-tenant demo (`./build.sh demo` runs `node tools/demo.mjs` after building dist/pkg):
 // builds the test variant of the extension, starts the presence simulator (a Teams client
 // signed in, so a status change shows at once), and launches Chromium with the extension loaded

@@ -133,6 +133,7 @@ function looksSessionless(availability, presence) {
  */
 async function doSet(availability, expiration, origin) {
   await ready;
+  await cancelPendingRetry();
   const fields = { action: "setUserPreferredPresence", availability, ...(expiration ? { expiration } : {}) };
   await graph(fields, origin);
   const nowMs = Date.now();
@@ -145,11 +146,21 @@ async function doSet(availability, expiration, origin) {
 
 /** @param {Origin} origin */
 async function doReset(origin) {
+  await cancelPendingRetry();
   await graph({ action: "clearUserPreferredPresence" }, origin);
   await setLocal(LocalKey.LAST_SET, null);
   await showState(null);
   const presence = await readPresence(origin);
   return { presence, untilMs: null, noSession: false };
+}
+
+/**
+ * A newer preferred-presence write supersedes a throttled one waiting for its alarm, so the
+ * state ends as the last press asked.
+ */
+async function cancelPendingRetry() {
+  await chrome.alarms.clear(ALARM_RETRY);
+  await removeSession(SessionKey.PENDING_RETRY);
 }
 
 /**
