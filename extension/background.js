@@ -28,18 +28,18 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
 chrome.commands.onCommand.addListener((command) => {
   ready
     .then(() => handleCommand(command))
-    .catch((e) => console.warn(`command ${command} failed:`, toErrorData(e).code));
+    .catch((/** @type {unknown} */ e) => console.warn(`command ${command} failed:`, toErrorData(e).code));
 });
 
 chrome.alarms.onAlarm.addListener((alarm) => {
   ready
     .then(() => handleAlarm(alarm))
-    .catch((e) => console.warn(`alarm ${alarm.name} failed:`, toErrorData(e).code));
+    .catch((/** @type {unknown} */ e) => console.warn(`alarm ${alarm.name} failed:`, toErrorData(e).code));
 });
 
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area === "local" && LocalKey.SETTINGS in changes) {
-    onSettingsChanged().catch((e) => console.warn("settings change:", toErrorData(e).code));
+    onSettingsChanged().catch((/** @type {unknown} */ e) => console.warn("settings change:", toErrorData(e).code));
   }
 });
 

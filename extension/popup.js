@@ -132,8 +132,10 @@ function chosenExpiration() {
     case "default":
     case undefined:
       return { expiration: undefined, untilMs: null };
-    default:
-      return { expiration: formatDuration(/** @type {number} */ (preset.seconds)), untilMs: nowMs + /** @type {number} */ (preset.seconds) * 1000 };
+    default: {
+      const seconds = preset?.seconds ?? 0;
+      return { expiration: formatDuration(seconds), untilMs: nowMs + seconds * 1000 };
+    }
   }
 }
 
@@ -261,8 +263,8 @@ async function onKeepPresent() {
 }
 
 async function refreshAccount() {
-  const { [SessionKey.ACCOUNT]: account } = await chrome.storage.session.get(SessionKey.ACCOUNT);
-  renderAccount(account ?? null);
+  const got = await chrome.storage.session.get(SessionKey.ACCOUNT);
+  renderAccount(/** @type {any} */ (got[SessionKey.ACCOUNT]) ?? null);
 }
 
 async function onSignIn() {
@@ -314,6 +316,7 @@ function renderStatus(status) {
 
 /** The one read when the popup opens (after the cached first paint). */
 async function load() {
+  document.body.dataset.ready = "loading"; // tests wait for "loaded"; nothing else reads it
   try {
     const value = await send({ type: Msg.PRESENCE_GET });
     renderAccount(value.account);
@@ -322,6 +325,8 @@ async function load() {
     $("keep-present-row").hidden = !value.keepPresent;
   } catch (e) {
     showError(/** @type {any} */ (e));
+  } finally {
+    document.body.dataset.ready = "loaded";
   }
 }
 
@@ -338,19 +343,16 @@ $("open-options").addEventListener("click", () => chrome.runtime.openOptionsPage
 keepPresentBox.addEventListener("change", onKeepPresent);
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area === "session" && SessionKey.STATUS in changes) {
-    renderStatus(changes[SessionKey.STATUS].newValue);
+    renderStatus(/** @type {any} */ (changes[SessionKey.STATUS].newValue));
   }
 });
 
-chrome.storage.session.get([SessionKey.ACCOUNT, SessionKey.PRESENCE]).then((cached) => {
+chrome.storage.session.get([SessionKey.ACCOUNT, SessionKey.PRESENCE]).then((/** @type {any} */ cached) => {
   if (cached[SessionKey.ACCOUNT]) {
     renderAccount(cached[SessionKey.ACCOUNT]);
   }
   renderPresence(cached[SessionKey.PRESENCE]);
-  document.body.dataset.ready = "cache";
   return load();
-}).then(() => {
-  document.body.dataset.ready = "loaded";
 });
 
 ready.then(
@@ -358,5 +360,5 @@ ready.then(
     wasmReady = true;
     updatePreview();
   },
-  (e) => console.error("wasm core failed to load:", e),
+  (/** @type {unknown} */ e) => console.error("wasm core failed to load:", e),
 );

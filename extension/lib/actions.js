@@ -49,7 +49,7 @@ async function tokenFor(origin, forceRefresh) {
 
 /**
  * Builds, sends and interprets one Graph call, following the core's next step.
- * @param {Record<string, unknown>} fields buildRequest input without endpoint and ids
+ * @param {import("./presence.js").RequestInput} fields buildRequest input without endpoint and ids
  * @param {Origin} origin
  * @returns {Promise<{ ok: true, presence?: any }>}
  */
@@ -134,6 +134,7 @@ function looksSessionless(availability, presence) {
 async function doSet(availability, expiration, origin) {
   await ready;
   await cancelPendingRetry();
+  /** @type {import("./presence.js").RequestInput} */
   const fields = { action: "setUserPreferredPresence", availability, ...(expiration ? { expiration } : {}) };
   await graph(fields, origin);
   const nowMs = Date.now();

@@ -44,6 +44,10 @@ export async function currentConfig() {
   if (!cloud.presenceSupported) {
     throw new ShellError("cloudNotSupported", `presence is not available in cloud ${cloud.cloud}`);
   }
+  if (!cloud.authority || !cloud.loginBaseUrl) {
+    throw new ShellError("notConfigured", `cloud ${cloud.cloud} has no sign-in authority`);
+  }
+  const loginBaseUrl = cloud.loginBaseUrl;
   /** @type {MsalConfig} */
   const msal = {
     clientId: settings.clientId,
@@ -59,7 +63,7 @@ export async function currentConfig() {
     const tenant = settings.tenant || "organizations";
     msal.authority = `https://login.microsoftonline.com/${tenant}`;
     msal.knownAuthorities = ["login.microsoftonline.com"];
-    msal.authorityMetadata = await customMetadata(cloud.loginBaseUrl, tenant);
+    msal.authorityMetadata = await customMetadata(loginBaseUrl, tenant);
   }
   const key = JSON.stringify([msal.clientId, cloud.authority, cloud.graphBaseUrl]);
   return { msal, cloud, settings, key };
@@ -129,9 +133,10 @@ async function webFlow(cfg, interactive) {
   return result;
 }
 
+/** @returns {Promise<import("./messages.js").AccountView | null>} */
 async function getSessionAccount() {
-  const { [SessionKey.ACCOUNT]: account } = await chrome.storage.session.get(SessionKey.ACCOUNT);
-  return account ?? null;
+  const got = await chrome.storage.session.get(SessionKey.ACCOUNT);
+  return /** @type {import("./messages.js").AccountView | undefined} */ (got[SessionKey.ACCOUNT]) ?? null;
 }
 
 /**

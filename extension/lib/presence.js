@@ -11,6 +11,14 @@ import init, * as core from "../pkg/presence_switch.js";
 
 // The bundle lives at the extension root while the glue expects the .wasm next to itself, so the
 // path is given explicitly (chrome.runtime.getURL works in the worker and in pages alike).
+/**
+ * Types of the core's API, re-exported so other modules never name ./pkg themselves.
+ * @typedef {import("../pkg/presence_switch.js").RequestInput} RequestInput
+ * @typedef {import("../pkg/presence_switch.js").CloudConfigInput} CloudConfigInput
+ * @typedef {import("../pkg/presence_switch.js").CloudConfig} CloudConfig
+ * @typedef {import("../pkg/presence_switch.js").Cloud} Cloud
+ */
+
 export const ready = init({ module_or_path: chrome.runtime.getURL("pkg/presence_switch_bg.wasm") });
 
 export const {

@@ -10,10 +10,11 @@ export const CLOUDS = Object.freeze(["global", "usGovL4", "usGovL5", "china", "c
  * The input for the core's `cloudConfig`: custom endpoints are passed only for the custom cloud,
  * because the core refuses fields that do not apply.
  * @param {import("./storage.js").Settings} s
+ * @returns {import("./presence.js").CloudConfigInput}
  */
 export function cloudInput(s) {
-  /** @type {{cloud: string, tenant: string, graphBaseUrl?: string, loginBaseUrl?: string}} */
-  const input = { cloud: s.cloud, tenant: s.tenant || "organizations" };
+  /** @type {import("./presence.js").CloudConfigInput} */
+  const input = { cloud: /** @type {import("./presence.js").Cloud} */ (s.cloud), tenant: s.tenant || "organizations" };
   if (s.cloud === "custom") {
     input.graphBaseUrl = s.graphBaseUrl ?? "";
     input.loginBaseUrl = s.loginBaseUrl ?? "";

@@ -23,6 +23,7 @@ test("automatic action without a usable sign-in never opens a window: badge and 
     await w.evaluate(() => chrome.alarms.create("keepPresent", { when: Date.now() + 10, periodInMinutes: 4 }));
     const badge = await eventually(async () => ((await w.evaluate(() => chrome.action.getBadgeText({}))) === "!" ? "!" : null), {
       what: "the failure badge",
+      timeoutMs: 10_000,
     });
     assert.equal(badge, "!");
     assert.match(await w.evaluate(() => chrome.action.getTitle({})), /Sign in needed/);

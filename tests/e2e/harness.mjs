@@ -173,6 +173,8 @@ export async function launchExtension(sim, { locale = "en-US", colorScheme = "li
         const p = page ?? (await ext.openPopup());
         await p.getByRole("button", { name: "Sign in" }).click();
         await p.locator("#account", { hasText: SIM.upn }).waitFor({ timeout: 10_000 });
+        // The popup reads presence once after signing in; let that finish before the test acts.
+        await p.locator("body[data-ready=loaded]").waitFor({ timeout: 10_000 });
         return p;
       },
       async command(name) {
