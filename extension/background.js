@@ -45,4 +45,4 @@ chrome.storage.onChanged.addListener((changes, area) => {
 
 // e2e hook: browser shortcuts cannot be pressed from Playwright (toolchain.md pitfall 9), so the
 // tests call the very handler the onCommand listener calls.
-/** @type {any} */ (globalThis).__presenceSwitchTest = { handleCommand, ready };
+/** @type {any} */ (globalThis).__presenceSwitchTest = { handleCommand };

@@ -147,7 +147,7 @@ async function main() {
     target: "chrome116",
     platform: "browser",
     splitting: false,
-    minify: false,
+    minify: true,
     legalComments: "inline",
     logLevel: "warning",
     plugins: [pkgPlugin],
