@@ -1,8 +1,11 @@
 // @ts-check
 // Assembles the Chromium extension from extension/ and the wasm core in dist/pkg/.
 //
-//   node extension/build.mjs                 → dist/chrome/ + dist/presence-switch-chrome.zip
-//   node extension/build.mjs --variant test  → dist/chrome-test/ (tests and the demo only)
+//   node extension/build.mjs                    → both variants below
+//   node extension/build.mjs --variant release  → dist/chrome/ + dist/presence-switch-chrome.zip
+//   node extension/build.mjs --variant test     → dist/chrome-test/ (e2e tests and the demo only)
+//
+// Building both by default means `./build.sh` leaves the test build ready for `./build.sh test`.
 //
 // The test variant differs from the shipped build ONLY by (a) `http://127.0.0.1/*` added to
 // host_permissions, so the extension can talk to the local presence simulator without a runtime
@@ -29,7 +32,7 @@ const ENTRIES = ["background.js", "popup.js", "options.js", "offscreen.js"];
 const STATIC = ["popup.html", "popup.css", "options.html", "options.css", "offscreen.html", "_locales", "icons"];
 
 function parseArgs(argv) {
-  let variant = "release";
+  let variant = "both";
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--variant" && (argv[i + 1] === "test" || argv[i + 1] === "release")) {
       variant = argv[++i];
@@ -127,6 +130,13 @@ function writeZip(srcDir, zipPath) {
 
 async function main() {
   const variant = parseArgs(process.argv.slice(2));
+  for (const v of variant === "both" ? ["release", "test"] : [variant]) {
+    await assemble(v);
+  }
+}
+
+/** @param {string} variant */
+async function assemble(variant) {
   const out = join(root, "dist", variant === "test" ? "chrome-test" : "chrome");
   step(`assembling ${relative(root, out)} (variant ${variant})`);
   for (const f of ["presence_switch.js", "presence_switch_bg.wasm"]) {

@@ -107,12 +107,13 @@ export async function startSim(args = []) {
  * Launches Chromium with the test build, pointed at `sim` through the custom-endpoint settings.
  * @param {Sim} sim
  * `headed` (the demo with a display) shows the browser window; tests always run headless.
- * @param {{ locale?: string, colorScheme?: "light" | "dark", configure?: boolean, headed?: boolean }} [opts]
+ * `extensionDir` defaults to the test build.
+ * @param {{ locale?: string, colorScheme?: "light" | "dark", configure?: boolean, headed?: boolean, extensionDir?: string }} [opts]
  * @returns {Promise<Ext & { close: () => Promise<void> }>}
  */
-export async function launchExtension(sim, { locale = "en-US", colorScheme = "light", configure = true, headed = false } = {}) {
-  if (!existsSync(join(EXTENSION_DIR, "manifest.json"))) {
-    throw new Error(`${EXTENSION_DIR} missing: run node extension/build.mjs --variant test`);
+export async function launchExtension(sim, { locale = "en-US", colorScheme = "light", configure = true, headed = false, extensionDir = EXTENSION_DIR } = {}) {
+  if (!existsSync(join(extensionDir, "manifest.json"))) {
+    throw new Error(`${extensionDir} missing: run node extension/build.mjs --variant test`);
   }
   const userDataDir = mkdtempSync(join(tmpdir(), "presence-e2e-"));
   const lang = locale.split("-")[0];
@@ -127,8 +128,8 @@ export async function launchExtension(sim, { locale = "en-US", colorScheme = "li
     env: { ...process.env, LANGUAGE: lang, LANG: `${locale.replace("-", "_")}.UTF-8` },
     args: [
       ...(headed ? [] : ["--headless=new"]),
-      `--disable-extensions-except=${EXTENSION_DIR}`,
-      `--load-extension=${EXTENSION_DIR}`,
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
       "--no-sandbox",
       "--disable-gpu",
       "--disable-quic",
@@ -196,7 +197,7 @@ export async function launchExtension(sim, { locale = "en-US", colorScheme = "li
 
 /**
  * Runs `fn` with a fresh simulator and browser; tears both down whatever happens.
- * @param {{ simArgs?: string[], locale?: string, colorScheme?: "light" | "dark", configure?: boolean }} opts
+ * @param {{ simArgs?: string[], locale?: string, colorScheme?: "light" | "dark", configure?: boolean, extensionDir?: string }} opts
  * @param {(ext: Ext) => Promise<void>} fn
  */
 export async function withExtension(opts, fn) {
