@@ -584,6 +584,28 @@ fn a_set_refused_with_4xx_is_not_restored() {
 }
 
 #[test]
+fn after_a_failed_set_a_status_picked_meanwhile_is_left_alone() {
+    for status in [Some(403), Some(503), None] {
+        let mut sh = Shell::new();
+        sh.req(join(1), T0);
+        sh.req(available(), T0);
+        let failed = MeetingEvent::RequestResult { request: RequestKind::Set, ok: false, retry_after_ms: None, status };
+        assert_eq!(sh.req(failed, T0 + 1.0), [Effect::ScheduleRetry { at_ms: T0 + 2001.0 }]);
+        assert_eq!(sh.req(MeetingEvent::RetryDue {}, T0 + 2001.0), [read(ReadPurpose::Snapshot)]);
+        // The user picked Away in Teams meanwhile: neither ours nor what was there before.
+        assert_eq!(sh.req(presence("Away", "Away"), T0 + 3000.0), [], "{status:?}");
+        assert_eq!(sh.req(leave(1), T0 + MIN), [], "{status:?}");
+    }
+    // Still what was there before: the set was not applied, set again.
+    let mut sh = Shell::new();
+    sh.req(join(1), T0);
+    sh.req(available(), T0);
+    sh.req(result(RequestKind::Set, false), T0 + 1.0);
+    sh.req(MeetingEvent::RetryDue {}, T0 + 2001.0);
+    assert_eq!(sh.req(available(), T0 + 3000.0), [busy_set()]);
+}
+
+#[test]
 fn a_set_that_timed_out_is_checked_at_leave() {
     let mut sh = Shell::new();
     sh.req(join(1), T0);

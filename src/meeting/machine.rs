@@ -63,8 +63,10 @@
 //!   never blocks.
 //! - A write that failed with an HTTP 4xx `status` was certainly not applied. One that failed
 //!   without a status (network, timeout) or with a 5xx may have been applied: the next read
-//!   tells. If it shows our status, we hold it (nothing is applied twice); if the meeting ended,
-//!   we check and restore as usual.
+//!   tells. If it shows our status, we hold it (nothing is applied twice); if it shows what was
+//!   there before, we set again; anything else was picked by someone else during the wait, and
+//!   we keep our hands off. If the meeting ended meanwhile, we check and restore as usual. The
+//!   same applies to a rejoin while we were checking or restoring at the end of a meeting.
 //! - `workerStart{liveTabIds}`: drops records of tabs that no longer exist (running the leave path
 //!   if none remain), and re-issues the request that was in flight when the worker died, whose
 //!   answer was lost. A read is re-sent as is. A write is preceded by a fresh read (the worker
@@ -211,11 +213,19 @@ pub enum Phase {
     /// Nothing of ours to manage.
     #[default]
     Idle,
-    /// In a meeting; reading presence to decide whether to set. `resume` is our status from a
-    /// restore that was interrupted by a new join: if the read still shows it, we keep it.
+    /// In a meeting; reading presence to decide whether to set.
+    ///
+    /// `resume` is our status when it may still be shown (a set whose answer failed or was lost,
+    /// a rejoin while we were checking or restoring): if the read shows it, we keep it. `before`
+    /// is what the snapshot showed before a set that the server refused (4xx). In both cases a
+    /// read showing neither ours nor what was there before means someone else picked a status
+    /// meanwhile, and we keep our hands off.
     Snapshot {
         /// Our status, possibly still shown.
         resume: Option<Ours>,
+        /// What was there before our refused set.
+        #[serde(default)]
+        before: Option<Presence>,
     },
     /// In a meeting; our set is in flight (it is only ever sent right after the read that
     /// justified it).
@@ -583,7 +593,10 @@ impl MeetingState {
         let live = |o: &Ours| o.expires_at_ms > now;
         self.phase = match std::mem::take(&mut self.phase) {
             Phase::Holding { ours } => Phase::Holding { ours: ours.filter(live) },
-            Phase::Snapshot { resume } => Phase::Snapshot { resume: resume.filter(live) },
+            // Keep what was there before, so the next read can still tell a change by someone else.
+            Phase::Snapshot { resume: Some(o), .. } if !live(&o) => {
+                Phase::Snapshot { resume: None, before: Some(o.before) }
+            }
             Phase::Checking { ours } | Phase::Restoring { ours } if !live(&ours) => Phase::Idle,
             other => other,
         };
@@ -600,12 +613,12 @@ impl MeetingState {
             _ => None,
         };
         self.phase = match (in_meeting, std::mem::take(&mut self.phase)) {
-            (true, Phase::Idle) => Phase::Snapshot { resume: None },
+            (true, Phase::Idle) => Phase::Snapshot { resume: None, before: None },
             // Rejoined before the check: the read (in flight or next) decides whether ours is
             // still shown, in which case we keep it without writing anything.
-            (true, Phase::Checking { ours }) => Phase::Snapshot { resume: Some(ours) },
-            (true, Phase::Restoring { ours }) => Phase::Snapshot { resume: Some(ours) },
-            (false, Phase::Snapshot { resume }) => resume.map_or(Phase::Idle, |ours| Phase::Checking { ours }),
+            (true, Phase::Checking { ours }) => Phase::Snapshot { resume: Some(ours), before: None },
+            (true, Phase::Restoring { ours }) => Phase::Snapshot { resume: Some(ours), before: None },
+            (false, Phase::Snapshot { resume, .. }) => resume.map_or(Phase::Idle, |ours| Phase::Checking { ours }),
             (false, Phase::Setting { .. }) => in_flight_set.map_or(Phase::Idle, |ours| Phase::Checking { ours }),
             (false, Phase::Holding { ours }) => ours.map_or(Phase::Idle, |ours| Phase::Checking { ours }),
             (_, other) => other,
@@ -618,10 +631,21 @@ impl MeetingState {
     /// A successful read, interpreted by the phase we are in now.
     fn on_read(&mut self, p: Presence) {
         self.phase = match std::mem::take(&mut self.phase) {
-            Phase::Snapshot { resume: Some(ours) } if ours.shown_in(&p) => Phase::Holding { ours: Some(ours) },
-            Phase::Snapshot { .. } if p.leave_alone() => Phase::Holding { ours: None },
-            Phase::Snapshot { .. } => Phase::Setting { before: p },
-            Phase::Checking { ours } if ours.shown_in(&p) || ours.before == p => Phase::Restoring { ours },
+            Phase::Snapshot { resume: Some(ours), .. } if ours.shown_in(&p) => Phase::Holding { ours: Some(ours) },
+            Phase::Snapshot { resume, before } => {
+                // After a write of ours that was refused or may not have landed, only the status
+                // from before it means "set again"; anything else was picked by someone else.
+                let expected = resume.map(|o| o.before).or(before);
+                let changed = expected.is_some_and(|b| !b.same(&p.availability, &p.activity));
+                if changed || p.leave_alone() {
+                    Phase::Holding { ours: None }
+                } else {
+                    Phase::Setting { before: p }
+                }
+            }
+            Phase::Checking { ours } if ours.shown_in(&p) || ours.before.same(&p.availability, &p.activity) => {
+                Phase::Restoring { ours }
+            }
             Phase::Checking { .. } => Phase::Idle,
             other => other,
         };
@@ -658,7 +682,7 @@ impl MeetingState {
                 }
                 (InFlight::Set { ours }, Phase::Checking { .. }) => Phase::Checking { ours },
                 (InFlight::Restore, Phase::Restoring { .. } | Phase::Checking { .. }) => Phase::Idle,
-                (InFlight::Restore, Phase::Snapshot { .. }) => Phase::Snapshot { resume: None },
+                (InFlight::Restore, Phase::Snapshot { .. }) => Phase::Snapshot { resume: None, before: None },
                 (_, other) => other,
             };
             return;
@@ -669,7 +693,11 @@ impl MeetingState {
         let surely_not_applied = status.is_some_and(|s| (400..500).contains(&s));
         self.phase = match (done, std::mem::take(&mut self.phase)) {
             (InFlight::Set { ours }, Phase::Setting { .. } | Phase::Holding { ours: Some(_) }) => {
-                Phase::Snapshot { resume: (!surely_not_applied).then_some(ours) }
+                if surely_not_applied {
+                    Phase::Snapshot { resume: None, before: Some(ours.before) }
+                } else {
+                    Phase::Snapshot { resume: Some(ours), before: None }
+                }
             }
             (InFlight::Set { ours: sent }, Phase::Checking { ours }) if surely_not_applied && sent == ours => {
                 Phase::Idle
@@ -700,7 +728,7 @@ impl MeetingState {
     fn lose_in_flight(&mut self) {
         self.phase = match (self.in_flight.take(), std::mem::take(&mut self.phase)) {
             (Some(InFlight::Set { ours }), Phase::Setting { .. } | Phase::Holding { ours: Some(_) }) => {
-                Phase::Snapshot { resume: Some(ours) }
+                Phase::Snapshot { resume: Some(ours), before: None }
             }
             (Some(InFlight::Restore), Phase::Restoring { ours }) => Phase::Checking { ours },
             (_, other) => other,
@@ -793,12 +821,18 @@ impl MeetingState {
             }
         }
         let ours_list: Vec<&Ours> = match &self.phase {
-            Phase::Idle | Phase::Holding { ours: None } | Phase::Snapshot { resume: None } => vec![],
+            Phase::Idle | Phase::Holding { ours: None } => vec![],
+            Phase::Snapshot { resume: None, before } => {
+                if let Some(b) = before {
+                    check_presence("phase", b)?;
+                }
+                vec![]
+            }
             Phase::Setting { before } => {
                 check_presence("phase", before)?;
                 vec![]
             }
-            Phase::Holding { ours: Some(o) } | Phase::Snapshot { resume: Some(o) } => vec![o],
+            Phase::Holding { ours: Some(o) } | Phase::Snapshot { resume: Some(o), .. } => vec![o],
             Phase::Checking { ours } | Phase::Restoring { ours } => vec![ours],
         };
         let in_flight_ours = match &self.in_flight {
