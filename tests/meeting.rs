@@ -860,3 +860,22 @@ fn garbage_is_an_error_not_a_panic() {
         serde_json::from_value(serde_json::json!({ "config": { "safetyExpirySeconds": 0 } })).unwrap();
     assert!(meeting_step(Some(bad_cfg), MeetingEvent::RetryDue {}, T0).is_err());
 }
+
+#[test]
+fn a_stored_state_that_wants_a_write_reads_first() {
+    let stored: MeetingState = serde_json::from_value(serde_json::json!({
+        "tabs": [{ "tabId": 1, "site": "zoom", "meetingId": "123456789", "joinedAtMs": T0 }],
+        "phase": { "type": "setting", "before": { "availability": "Available", "activity": "Available" } }
+    }))
+    .unwrap();
+    let out = meeting_step(Some(stored), MeetingEvent::RetryDue {}, T0).unwrap();
+    assert_eq!(out.effects, [read(ReadPurpose::Snapshot)]);
+    let stored: MeetingState = serde_json::from_value(serde_json::json!({
+        "phase": { "type": "restoring", "ours": {
+            "availability": "Busy", "activity": "Busy", "expiresAtMs": T0 + 3_600_000.0,
+            "before": { "availability": "Available", "activity": "Available" } } }
+    }))
+    .unwrap();
+    let out = meeting_step(Some(stored), MeetingEvent::RetryDue {}, T0).unwrap();
+    assert_eq!(out.effects, [read(ReadPurpose::BeforeRestore)]);
+}

@@ -511,6 +511,7 @@ pub fn meeting_step(
     let was_active = !s.tabs.is_empty();
     let mut force = false;
     let mut restart = false;
+    let mut just_read = false;
 
     s.forget_expired(now_ms);
     match event {
@@ -550,6 +551,7 @@ pub fn meeting_step(
                 s.in_flight = None;
                 s.failures = 0;
                 s.on_read(Presence { availability, activity });
+                just_read = true;
             }
         }
         MeetingEvent::RequestResult { request, ok, retry_after_ms, status } => {
@@ -579,7 +581,7 @@ pub fn meeting_step(
     if restart || active != was_active {
         effects.push(Effect::Badge { active });
     }
-    s.drive(now_ms, force, restart, &mut effects);
+    s.drive(now_ms, force, restart, just_read, &mut effects);
     Ok(StepOutput { state: s, effects })
 }
 
@@ -745,9 +747,20 @@ impl MeetingState {
     }
 
     /// Emits the request the phase needs, if none is in flight and no retry is pending.
-    fn drive(&mut self, now: f64, force: bool, announce: bool, effects: &mut Vec<Effect>) {
+    ///
+    /// A write goes out only in the step of the read that justified it (`just_read`). A stored
+    /// state that wants a write at any other time (hand-edited, or written by another version)
+    /// reads again first.
+    fn drive(&mut self, now: f64, force: bool, announce: bool, just_read: bool, effects: &mut Vec<Effect>) {
         if self.in_flight.is_some() {
             return;
+        }
+        if !just_read {
+            self.phase = match std::mem::take(&mut self.phase) {
+                Phase::Setting { before } => Phase::Snapshot { resume: None, before: Some(before) },
+                Phase::Restoring { ours } => Phase::Checking { ours },
+                other => other,
+            };
         }
         let Some(kind) = self.needed() else {
             self.retry_at_ms = None;
