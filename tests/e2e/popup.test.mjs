@@ -74,6 +74,18 @@ test("durations from presets and custom text; preview shows the until time; inva
     // the core rounds "until" durations to whole minutes
     assert.ok(Math.abs(secs - (midnight.getTime() - before) / 1000) <= 60, `Today: ${todayIso}`);
 
+    // This week: until the next local Monday 00:00.
+    await duration.selectOption("week");
+    await ext.sim.del("/_sim/requests");
+    const weekStart = Date.now();
+    await clickStatus(popup, "Available");
+    const [weekPost] = await requestsFor(ext.sim, "setUserPreferredPresence");
+    const monday = new Date(weekStart);
+    monday.setDate(monday.getDate() + ((8 - monday.getDay()) % 7 || 7));
+    monday.setHours(0, 0, 0, 0);
+    const weekSecs = isoSeconds(JSON.parse(weekPost.body).expirationDuration);
+    assert.ok(Math.abs(weekSecs - (monday.getTime() - weekStart) / 1000) <= 60, `This week: ${weekPost.body}`);
+
     // Custom text, validated live by the core.
     await duration.selectOption("custom");
     const custom = popup.getByLabel("Custom", { exact: true });
