@@ -5,8 +5,8 @@
  * ordered queue. Retries follow the core's `interpretResponse().error.next`; nothing retries
  * forever (the core caps attempts and total wait and answers `giveUp`).
  */
-import { buildRequest, interpretResponse, sendRequest, effectiveExpiry, ready } from "./presence.js";
-import { getToken, currentConfig, signOut as authSignOut } from "./auth.js";
+import { buildRequest, interpretResponse, effectiveExpiry, ready } from "./presence.js";
+import { sendAuthorized, currentConfig, signOut as authSignOut } from "./auth.js";
 import { createQueue } from "./queue.js";
 import { COMMANDS, toggleStep } from "./commands.js";
 import { ShellError, toErrorData } from "./errors.js";
@@ -33,21 +33,6 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 
 /**
- * @param {Origin} origin
- * @param {boolean} forceRefresh
- */
-async function tokenFor(origin, forceRefresh) {
-  try {
-    return await getToken({ interactive: false, forceRefresh });
-  } catch (e) {
-    if (/** @type {any} */ (e).code === "signInNeeded" && origin.interactive) {
-      return await getToken({ interactive: true });
-    }
-    throw e;
-  }
-}
-
-/**
  * Builds, sends and interprets one Graph call, following the core's next step.
  * @param {import("./presence.js").RequestInput} fields buildRequest input without endpoint and ids
  * @param {Origin} origin
@@ -62,18 +47,22 @@ async function graph(fields, origin) {
     ...(cfg.cloud.cloud === "custom" ? { graphBaseUrl: cfg.cloud.graphBaseUrl } : {}),
     clientRequestId: crypto.randomUUID(),
   });
-  let token = await tokenFor(origin, false);
   let attempt = 0;
   let waitedSeconds = 0;
   let refreshed = false;
+  let forceRefresh = false;
   for (;;) {
     let response;
     try {
-      response = await sendRequest(request, token, { timeoutMs: REQUEST_TIMEOUT_MS });
+      response = await sendAuthorized(request, { interactive: origin.interactive, forceRefresh, timeoutMs: REQUEST_TIMEOUT_MS });
     } catch (e) {
-      const code = /** @type {any} */ (e).code === "timeout" ? "timeout" : "networkError";
-      throw new ShellError(code, `${String(fields.action)} did not reach Graph: ${/** @type {any} */ (e).message ?? String(e)}`);
+      const code = /** @type {any} */ (e).code;
+      if (code === "timeout" || code === "networkError") {
+        throw new ShellError(code, `${String(fields.action)} did not reach Graph: ${/** @type {any} */ (e).message ?? String(e)}`);
+      }
+      throw e; // sign-in and configuration errors keep their own code
     }
+    forceRefresh = false;
     const r = interpretResponse({ ...response, attempt, waitedSeconds, nowMs: Date.now() });
     if (r.ok) {
       return r;
@@ -95,7 +84,7 @@ async function graph(fields, origin) {
     if (err.next === "signIn" && !refreshed) {
       // One fresh token, one resend (401 after expiry or revocation).
       refreshed = true;
-      token = await tokenFor(origin, true);
+      forceRefresh = true;
       continue;
     }
     if (err.next === "signIn") {

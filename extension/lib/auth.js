@@ -1,8 +1,9 @@
 // @ts-check
 /**
  * Service-worker side of the token broker: the ONLY service-worker module that sees tokens.
- * Tokens stay in this module's memory (and in MSAL's cache inside the auth host); they are handed
- * to `sendRequest` per call and never stored, logged or sent to a page.
+ * Tokens stay in this module's memory (and in MSAL's cache inside the auth host); this module
+ * hands them to the core's `sendRequest` itself (`sendAuthorized`), so no other module ever holds
+ * one, and they are never stored, logged or sent to a page.
  *
  * Interactive sign-in: the auth host builds the authorize URL (MSAL `acquireTokenRedirect` with
  * `onRedirectNavigate` returning false), this module runs `chrome.identity.launchWebAuthFlow`
@@ -12,7 +13,7 @@
 import * as host from "./auth-host.js";
 import { Msg } from "./messages.js";
 import { ShellError } from "./errors.js";
-import { cloudConfig } from "./presence.js";
+import { cloudConfig, sendRequest } from "./presence.js";
 import { cloudInput } from "./settings.js";
 import { getSettings, getLocal, setLocal, setSession, removeSession, LocalKey, SessionKey } from "./storage.js";
 
@@ -179,6 +180,26 @@ export async function getToken({ interactive = false, forceRefresh = false } = {
   const token = await remember(cfg, await webFlow(cfg, true));
   await setLocal(LocalKey.SIGNED_OUT, false);
   return token;
+}
+
+/**
+ * Sends a request built by the core with a token for it. A user action (`interactive`) may open
+ * the sign-in window when silent acquisition fails; an automatic one gets `signInNeeded`.
+ * `forceRefresh` asks the auth host for a fresh token (after a 401).
+ * @param {import("./presence.js").GraphRequest} request
+ * @param {{ interactive: boolean, forceRefresh: boolean, timeoutMs: number }} opts
+ */
+export async function sendAuthorized(request, { interactive, forceRefresh, timeoutMs }) {
+  let token;
+  try {
+    token = await getToken({ interactive: false, forceRefresh });
+  } catch (e) {
+    if (/** @type {any} */ (e).code !== "signInNeeded" || !interactive) {
+      throw e;
+    }
+    token = await getToken({ interactive: true });
+  }
+  return await sendRequest(request, token, { timeoutMs });
 }
 
 /**

@@ -17,6 +17,7 @@ import init, * as core from "../pkg/presence_switch.js";
  * @typedef {import("../pkg/presence_switch.js").CloudConfigInput} CloudConfigInput
  * @typedef {import("../pkg/presence_switch.js").CloudConfig} CloudConfig
  * @typedef {import("../pkg/presence_switch.js").Cloud} Cloud
+ * @typedef {import("../pkg/presence_switch.js").GraphRequest} GraphRequest
  */
 
 export const ready = init({ module_or_path: chrome.runtime.getURL("pkg/presence_switch_bg.wasm") });
