@@ -110,7 +110,12 @@ async function handle(msg) {
       if (!account) {
         throw new ShellError("noAccount", "no account in the MSAL cache");
       }
-      const r = await app.acquireTokenSilent({ scopes: msg.config.scopes, account, forceRefresh: msg.forceRefresh === true });
+      const r = await app.acquireTokenSilent({
+        scopes: msg.config.scopes,
+        account,
+        forceRefresh: msg.forceRefresh === true,
+        ...(typeof msg.claims === "string" ? { claims: msg.claims } : {}),
+      });
       return tokenView(r);
     }
     case Msg.OFFSCREEN_BEGIN_REDIRECT: {
@@ -125,6 +130,7 @@ async function handle(msg) {
       await app.acquireTokenRedirect({
         scopes: msg.config.scopes,
         ...(msg.prompt ? { prompt: msg.prompt } : {}),
+        ...(typeof msg.claims === "string" ? { claims: msg.claims } : {}),
         ...(msg.loginHint ? { loginHint: msg.loginHint } : account ? { loginHint: account.username } : {}),
       });
       const url = await captured;

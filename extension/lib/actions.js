@@ -51,10 +51,12 @@ async function graph(fields, origin) {
   let waitedSeconds = 0;
   let refreshed = false;
   let forceRefresh = false;
+  /** @type {string | undefined} */
+  let claims;
   for (;;) {
     let response;
     try {
-      response = await sendAuthorized(request, { interactive: origin.interactive, forceRefresh, timeoutMs: REQUEST_TIMEOUT_MS });
+      response = await sendAuthorized(request, { interactive: origin.interactive, forceRefresh, claims, timeoutMs: REQUEST_TIMEOUT_MS });
     } catch (e) {
       const code = /** @type {any} */ (e).code;
       if (code === "timeout" || code === "networkError") {
@@ -63,6 +65,7 @@ async function graph(fields, origin) {
       throw e; // sign-in and configuration errors keep their own code
     }
     forceRefresh = false;
+    claims = undefined;
     const r = interpretResponse({ ...response, attempt, waitedSeconds, nowMs: Date.now() });
     if (r.ok) {
       return r;
@@ -82,9 +85,11 @@ async function graph(fields, origin) {
       continue;
     }
     if (err.next === "signIn" && !refreshed) {
-      // One fresh token, one resend (401 after expiry or revocation).
+      // One fresh token, one resend (401 after expiry or revocation; 403 claims challenge, whose
+      // claims go into the token request).
       refreshed = true;
       forceRefresh = true;
+      claims = err.claims ?? undefined;
       continue;
     }
     if (err.next === "signIn") {

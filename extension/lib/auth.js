@@ -108,13 +108,15 @@ async function remember(cfg, result) {
  * Runs the authorize step in a browser window (interactive) or invisibly (prompt=none).
  * @param {Awaited<ReturnType<typeof currentConfig>>} cfg
  * @param {boolean} interactive
+ * @param {string | undefined} claims a Conditional Access claims challenge to satisfy
  */
-async function webFlow(cfg, interactive) {
+async function webFlow(cfg, interactive, claims) {
   const account = await getSessionAccount();
   const { url } = await host.call(Msg.OFFSCREEN_BEGIN_REDIRECT, {
     config: cfg.msal,
     prompt: interactive ? undefined : "none",
     loginHint: account?.username,
+    claims,
   });
   let responseUrl;
   try {
@@ -145,12 +147,16 @@ async function getSessionAccount() {
  *
  * Order: memory → MSAL silent (cache / refresh token) → invisible web flow (prompt=none) →
  * interactive window, the last only when `interactive` (a user action). Automatic callers pass
- * `interactive: false` and get `signInNeeded` instead of a window.
- * @param {{ interactive?: boolean, forceRefresh?: boolean }} [opts]
+ * `interactive: false` and get `signInNeeded` instead of a window. `claims` (from a Graph claims
+ * challenge, already decoded by the core) always bypasses the cached token.
+ * @param {{ interactive?: boolean, forceRefresh?: boolean, claims?: string }} [opts]
  * @returns {Promise<string>}
  */
-export async function getToken({ interactive = false, forceRefresh = false } = {}) {
+async function getToken({ interactive = false, forceRefresh = false, claims } = {}) {
   const cfg = await currentConfig();
+  if (claims) {
+    forceRefresh = true;
+  }
   if (!forceRefresh && memo && memo.key === cfg.key && memo.expiresOnMs - EXPIRY_MARGIN_MS > Date.now()) {
     return memo.accessToken;
   }
@@ -158,7 +164,7 @@ export async function getToken({ interactive = false, forceRefresh = false } = {
   const signedOut = (await getLocal(LocalKey.SIGNED_OUT)) === true;
   if (!signedOut) {
     try {
-      return await remember(cfg, await host.call(Msg.OFFSCREEN_SILENT, { config: cfg.msal, forceRefresh }));
+      return await remember(cfg, await host.call(Msg.OFFSCREEN_SILENT, { config: cfg.msal, forceRefresh, claims }));
     } catch (e) {
       const code = /** @type {any} */ (e).code;
       if (code !== "interactionRequired" && code !== "noAccount") {
@@ -166,7 +172,7 @@ export async function getToken({ interactive = false, forceRefresh = false } = {
       }
     }
     try {
-      return await remember(cfg, await webFlow(cfg, false));
+      return await remember(cfg, await webFlow(cfg, false, claims));
     } catch (e) {
       const code = /** @type {any} */ (e).code;
       if (code !== "interactionRequired" && code !== "signInCancelled") {
@@ -177,7 +183,7 @@ export async function getToken({ interactive = false, forceRefresh = false } = {
   if (!interactive) {
     throw new ShellError("signInNeeded", "no token without user interaction");
   }
-  const token = await remember(cfg, await webFlow(cfg, true));
+  const token = await remember(cfg, await webFlow(cfg, true, claims));
   await setLocal(LocalKey.SIGNED_OUT, false);
   return token;
 }
@@ -185,19 +191,20 @@ export async function getToken({ interactive = false, forceRefresh = false } = {
 /**
  * Sends a request built by the core with a token for it. A user action (`interactive`) may open
  * the sign-in window when silent acquisition fails; an automatic one gets `signInNeeded`.
- * `forceRefresh` asks the auth host for a fresh token (after a 401).
+ * `forceRefresh` asks the auth host for a fresh token (after a 401); `claims` carries a claims
+ * challenge (403 insufficient_claims) into the token request.
  * @param {import("./presence.js").GraphRequest} request
- * @param {{ interactive: boolean, forceRefresh: boolean, timeoutMs: number }} opts
+ * @param {{ interactive: boolean, forceRefresh: boolean, timeoutMs: number, claims?: string }} opts
  */
-export async function sendAuthorized(request, { interactive, forceRefresh, timeoutMs }) {
+export async function sendAuthorized(request, { interactive, forceRefresh, timeoutMs, claims }) {
   let token;
   try {
-    token = await getToken({ interactive: false, forceRefresh });
+    token = await getToken({ interactive: false, forceRefresh, claims });
   } catch (e) {
     if (/** @type {any} */ (e).code !== "signInNeeded" || !interactive) {
       throw e;
     }
-    token = await getToken({ interactive: true });
+    token = await getToken({ interactive: true, claims });
   }
   return await sendRequest(request, token, { timeoutMs });
 }
