@@ -118,17 +118,20 @@ test("durations from presets and custom text; preview shows the until time; inva
   });
 });
 
-test("Reset status sends clearUserPreferredPresence with an empty body", async () => {
+test("Reset status sends clearUserPreferredPresence with an empty body; 204 counts as success", async () => {
   await withExtension({}, async (ext) => {
     await ext.sim.post("/_sim/teams-client", { signedIn: true });
     const popup = await ext.signIn();
     await clickStatus(popup, "Busy");
+    // Learn documents 200, peers report 204 for the preferred-presence actions (graph-presence.md §2).
+    await ext.sim.post("/_sim/config", { writeStatus: 204 });
     await ext.sim.del("/_sim/requests");
     await popup.getByRole("button", { name: "Reset status" }).click();
     await popup.locator("#message", { hasText: "Status reset" }).waitFor();
     const posts = await requestsFor(ext.sim, "clearUserPreferredPresence");
     assert.equal(posts.length, 1);
     assertPresencePost(posts[0], "clearUserPreferredPresence", {});
+    assert.equal(posts[0].status, 204);
     const state = await eventually(async () => {
       const s = await ext.sim.get("/_sim/state");
       return s.preferred === null ? s : null;
