@@ -84,3 +84,14 @@ test("six settable states with Teams' names; read states have their own labels",
   assert.equal(availabilityLabelKey("AvailableIdle"), "presAvailableIdle");
   assert.equal(availabilityLabelKey("Focusing"), "presPresenceUnknown");
 });
+
+test("storage keys are distinct constants, and none is meant for a token", async () => {
+  const { LocalKey, SessionKey, DEFAULT_SETTINGS } = await import("../../extension/lib/storage.js");
+  const keys = [...Object.values(LocalKey), ...Object.values(SessionKey)];
+  assert.equal(new Set(keys).size, keys.length);
+  for (const k of keys) {
+    assert.doesNotMatch(k, /token|secret|bearer|credential/i);
+  }
+  assert.deepEqual(DEFAULT_SETTINGS, { clientId: "", tenant: "organizations", cloud: "global" });
+  assert.ok(Object.isFrozen(LocalKey) && Object.isFrozen(SessionKey));
+});
