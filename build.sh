@@ -72,7 +72,8 @@ ensure_npm() {
 }
 
 ensure_chromium() {
-  apt_install chromium chromium-driver curl
+  # chromium-l10n: the German locale pack, without which Chromium falls back to English.
+  apt_install chromium chromium-driver chromium-l10n curl
   export CHROMEDRIVER=/usr/bin/chromedriver
 }
 
@@ -112,7 +113,6 @@ build_extension() {
   if [ -f extension/build.mjs ]; then
     step "node extension/build.mjs"
     node extension/build.mjs
-    node extension/build.mjs --variant test
   else
     printf 'extension/build.mjs not present yet: skipping the extension\n'
   fi
@@ -152,7 +152,7 @@ run_tests() {
   cargo fmt --all -- --check
   step "cargo clippy (host and $WASM_TARGET, -D warnings)"
   cargo clippy --workspace --all-targets -q -- -D warnings
-  cargo clippy -p presence-switch --target "$WASM_TARGET" --all-targets -q -- -D warnings
+  cargo clippy -p presence-switch --target "$WASM_TARGET" --lib --test web_page --test web_worker -q -- -D warnings
 
   step "cargo test --workspace (native)"
   cargo build -q -p presence-sim
@@ -172,6 +172,9 @@ run_tests() {
   PRESENCE_SIM_URL="$SIM_URL" PRESENCE_SIM_TOKEN="$token" \
     cargo test -p presence-switch --target "$WASM_TARGET" --test web_page --test web_worker
   stop_sim
+
+  step "tsc --noEmit: the JS shell against the generated .d.ts"
+  npm run -s typecheck
 
   if [ -d tests/js ]; then
     step "node --test tests/js (JS unit tests)"

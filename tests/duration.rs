@@ -1,5 +1,6 @@
 //! Edm.Duration parsing, refusal messages, canonical output and expiry arithmetic
 //! (issue "Core" §2; graph-presence.md §8).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers may fail loudly
 
 use presence_switch::duration::{self, EffectiveExpiryInput, MAX_SECONDS};
 

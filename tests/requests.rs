@@ -3,6 +3,7 @@
 //!
 //! Regenerate the golden files after an intended change with `UPDATE_GOLDEN=1 cargo test --test
 //! requests`, then review the diff: each file is the exact request Graph documents.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers may fail loudly
 
 use std::path::PathBuf;
 

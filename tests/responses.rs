@@ -1,5 +1,6 @@
 //! Response interpretation: success, presence, Graph errors and the next step
 //! (issue "Core" §4; graph-presence.md §2, §6, §9, §10).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers may fail loudly
 
 use std::collections::BTreeMap;
 
