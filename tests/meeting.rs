@@ -776,8 +776,38 @@ fn events_and_effects_have_the_documented_json_shapes() {
         serde_json::json!({ "type": "browserStart", "x": 1 }),
         serde_json::json!({ "type": "dance" }),
         serde_json::json!({ "type": "join", "tabId": 1, "site": "skype", "meetingId": "x" }),
+        serde_json::json!({ "type": "leave" }),
+        serde_json::json!({ "type": "leave", "tabId": 1, "site": "zoom" }),
+        serde_json::json!({ "type": "leave", "tabId": 1.5 }),
+        serde_json::json!({ "type": "configure", "status": 200 }),
+        serde_json::json!({ "type": "configure", "status": "Away" }),
+        serde_json::json!({ "type": "requestResult", "request": "set", "ok": false, "status": "Busy" }),
+        serde_json::json!({ "type": "requestResult", "request": "set" }),
+        serde_json::json!({ "type": "workerStart" }),
+        serde_json::json!({ "type": "presenceRead", "availability": "Busy" }),
     ] {
         assert!(serde_json::from_value::<MeetingEvent>(bad.clone()).is_err(), "{bad}");
+    }
+    let e: MeetingEvent =
+        serde_json::from_value(serde_json::json!({ "type": "configure", "status": "DoNotDisturb" })).unwrap();
+    assert_eq!(
+        e,
+        MeetingEvent::Configure {
+            status: Some(presence_switch::meeting::MeetingStatus::DoNotDisturb),
+            safety_expiry: None
+        }
+    );
+    let e: MeetingEvent =
+        serde_json::from_value(serde_json::json!({ "type": "tabNavigated", "tabId": 2, "meeting": null })).unwrap();
+    assert_eq!(e, MeetingEvent::TabNavigated { tab_id: 2, meeting: None });
+    for bad_phase in [
+        serde_json::json!({ "type": "setting" }),
+        serde_json::json!({ "type": "idle", "ours": null, "resume": { "x": 1 } }),
+        serde_json::json!({ "type": "checking" }),
+        serde_json::json!({ "type": "nap" }),
+    ] {
+        let state = serde_json::json!({ "phase": bad_phase });
+        assert!(serde_json::from_value::<MeetingState>(state.clone()).is_err(), "{state}");
     }
     assert_eq!(
         serde_json::to_value(Effect::ReadPresence { purpose: ReadPurpose::BeforeRestore }).unwrap(),

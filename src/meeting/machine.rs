@@ -93,6 +93,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::url::Site;
+use super::wire::{WireEvent, WireInFlight, WirePhase};
 use crate::error::PresenceError;
 
 /// The status we show during meetings. Serialised in Graph's spelling, `"Busy"` or
@@ -208,7 +209,7 @@ pub struct MeetingTab {
 
 /// Where we are with Graph. JSON: `{ "type": "idle" }`, `{ "type": "snapshot", "resume": … }`, …
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase", deny_unknown_fields)]
+#[serde(try_from = "WirePhase", into = "WirePhase")]
 pub enum Phase {
     /// Nothing of ours to manage.
     #[default]
@@ -254,7 +255,7 @@ pub enum Phase {
 
 /// The request awaiting its answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase", deny_unknown_fields)]
+#[serde(try_from = "WireInFlight", into = "WireInFlight")]
 pub enum InFlight {
     /// A `readPresence` effect.
     Read,
@@ -313,7 +314,7 @@ pub enum RequestKind {
 
 /// What happened. JSON: `{ "type": "join", "tabId": 3, … }`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase", deny_unknown_fields)]
+#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase", try_from = "WireEvent")]
 pub enum MeetingEvent {
     /// Change the settings. Absent fields keep their value.
     Configure {

@@ -14,6 +14,7 @@
 
 pub mod machine;
 pub mod url;
+mod wire;
 
 pub use machine::{
     meeting_step, Effect, InFlight, MeetingConfig, MeetingEvent, MeetingState, MeetingStatus, MeetingTab, Ours,

@@ -1,0 +1,291 @@
+//! Flat JSON forms of the tagged enums, for size.
+//!
+//! serde's derive for an internally tagged enum (`#[serde(tag = "type")]`) buffers the whole
+//! object and generates one deserializer per variant; for [`MeetingEvent`] and [`Phase`] that
+//! was most of this module's share of the wasm. The JSON shapes stay the same: each enum is read
+//! through one flat struct of optional fields and then checked, field by field, against its
+//! `type` (a field the type does not use, or a missing one, is an error, as with
+//! `deny_unknown_fields`).
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize};
+
+use super::machine::{
+    InFlight, MeetingEvent, MeetingStatus, Ours, OwnPreferred, Phase, Presence, RequestKind, TabMeeting,
+};
+use super::url::Site;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum EventType {
+    Configure,
+    Join,
+    Leave,
+    TabClosed,
+    TabNavigated,
+    PresenceRead,
+    RequestResult,
+    WorkerStart,
+    BrowserStart,
+    RetryDue,
+    UserChanged,
+}
+
+/// `status` is a meeting status on `configure` and an HTTP status on `requestResult`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum StatusField {
+    Meeting(MeetingStatus),
+    Http(u16),
+}
+
+impl<'de> Deserialize<'de> for StatusField {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = StatusField;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("\"Busy\", \"DoNotDisturb\" or an HTTP status number")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<StatusField, E> {
+                u16::try_from(v)
+                    .map(StatusField::Http)
+                    .map_err(|_| E::custom(format!("status {v} is not an HTTP status")))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<StatusField, E> {
+                u16::try_from(v)
+                    .map(StatusField::Http)
+                    .map_err(|_| E::custom(format!("status {v} is not an HTTP status")))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<StatusField, E> {
+                if v.fract() == 0.0 && (0.0..=65535.0).contains(&v) {
+                    // Exact: integral and in range.
+                    Ok(StatusField::Http(v as u16))
+                } else {
+                    Err(E::custom(format!("status {v} is not an HTTP status")))
+                }
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<StatusField, E> {
+                match v {
+                    "Busy" => Ok(StatusField::Meeting(MeetingStatus::Busy)),
+                    "DoNotDisturb" => Ok(StatusField::Meeting(MeetingStatus::DoNotDisturb)),
+                    _ => Err(E::custom(format!("status must be \"Busy\" or \"DoNotDisturb\"; got {v:?}"))),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Every field any event has.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct WireEvent {
+    #[serde(rename = "type")]
+    kind: EventType,
+    status: Option<StatusField>,
+    safety_expiry: Option<String>,
+    tab_id: Option<i64>,
+    site: Option<Site>,
+    meeting_id: Option<String>,
+    own_preferred: Option<OwnPreferred>,
+    meeting: Option<TabMeeting>,
+    availability: Option<String>,
+    activity: Option<String>,
+    request: Option<RequestKind>,
+    ok: Option<bool>,
+    retry_after_ms: Option<f64>,
+    live_tab_ids: Option<Vec<i64>>,
+}
+
+fn need<T>(v: Option<T>, field: &str, kind: &str) -> Result<T, String> {
+    v.ok_or_else(|| format!("{field} is required for a {kind} event"))
+}
+
+impl TryFrom<WireEvent> for MeetingEvent {
+    type Error = String;
+
+    fn try_from(w: WireEvent) -> Result<Self, String> {
+        let present = [
+            ("status", w.status.is_some()),
+            ("safetyExpiry", w.safety_expiry.is_some()),
+            ("tabId", w.tab_id.is_some()),
+            ("site", w.site.is_some()),
+            ("meetingId", w.meeting_id.is_some()),
+            ("ownPreferred", w.own_preferred.is_some()),
+            ("meeting", w.meeting.is_some()),
+            ("availability", w.availability.is_some()),
+            ("activity", w.activity.is_some()),
+            ("request", w.request.is_some()),
+            ("ok", w.ok.is_some()),
+            ("retryAfterMs", w.retry_after_ms.is_some()),
+            ("liveTabIds", w.live_tab_ids.is_some()),
+        ];
+        let (kind, allowed): (&str, &[&str]) = match w.kind {
+            EventType::Configure => ("configure", &["status", "safetyExpiry"]),
+            EventType::Join => ("join", &["tabId", "site", "meetingId", "ownPreferred"]),
+            EventType::Leave => ("leave", &["tabId"]),
+            EventType::TabClosed => ("tabClosed", &["tabId"]),
+            EventType::TabNavigated => ("tabNavigated", &["tabId", "meeting"]),
+            EventType::PresenceRead => ("presenceRead", &["availability", "activity"]),
+            EventType::RequestResult => ("requestResult", &["request", "ok", "retryAfterMs", "status"]),
+            EventType::WorkerStart => ("workerStart", &["liveTabIds"]),
+            EventType::BrowserStart => ("browserStart", &[]),
+            EventType::RetryDue => ("retryDue", &[]),
+            EventType::UserChanged => ("userChanged", &[]),
+        };
+        if let Some((field, _)) = present.iter().find(|(f, set)| *set && !allowed.contains(f)) {
+            return Err(format!("{field} is not used by a {kind} event; remove it"));
+        }
+        Ok(match w.kind {
+            EventType::Configure => MeetingEvent::Configure {
+                status: match w.status {
+                    Some(StatusField::Meeting(s)) => Some(s),
+                    Some(StatusField::Http(n)) => {
+                        return Err(format!("status must be \"Busy\" or \"DoNotDisturb\"; got {n}"))
+                    }
+                    None => None,
+                },
+                safety_expiry: w.safety_expiry,
+            },
+            EventType::Join => MeetingEvent::Join {
+                tab_id: need(w.tab_id, "tabId", kind)?,
+                site: need(w.site, "site", kind)?,
+                meeting_id: need(w.meeting_id, "meetingId", kind)?,
+                own_preferred: w.own_preferred,
+            },
+            EventType::Leave => MeetingEvent::Leave { tab_id: need(w.tab_id, "tabId", kind)? },
+            EventType::TabClosed => MeetingEvent::TabClosed { tab_id: need(w.tab_id, "tabId", kind)? },
+            EventType::TabNavigated => {
+                MeetingEvent::TabNavigated { tab_id: need(w.tab_id, "tabId", kind)?, meeting: w.meeting }
+            }
+            EventType::PresenceRead => MeetingEvent::PresenceRead {
+                availability: need(w.availability, "availability", kind)?,
+                activity: need(w.activity, "activity", kind)?,
+            },
+            EventType::RequestResult => MeetingEvent::RequestResult {
+                request: need(w.request, "request", kind)?,
+                ok: need(w.ok, "ok", kind)?,
+                retry_after_ms: w.retry_after_ms,
+                status: match w.status {
+                    Some(StatusField::Http(n)) => Some(n),
+                    Some(StatusField::Meeting(s)) => {
+                        return Err(format!("status must be an HTTP status number; got {s:?}"))
+                    }
+                    None => None,
+                },
+            },
+            EventType::WorkerStart => {
+                MeetingEvent::WorkerStart { live_tab_ids: need(w.live_tab_ids, "liveTabIds", kind)? }
+            }
+            EventType::BrowserStart => MeetingEvent::BrowserStart {},
+            EventType::RetryDue => MeetingEvent::RetryDue {},
+            EventType::UserChanged => MeetingEvent::UserChanged {},
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum PhaseType {
+    Idle,
+    Snapshot,
+    Setting,
+    Holding,
+    Checking,
+    Restoring,
+}
+
+/// Every field any phase has.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct WirePhase {
+    #[serde(rename = "type")]
+    kind: PhaseType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    resume: Option<Ours>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    before: Option<Presence>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ours: Option<Ours>,
+}
+
+impl From<Phase> for WirePhase {
+    fn from(p: Phase) -> Self {
+        let w = |kind| WirePhase { kind, resume: None, before: None, ours: None };
+        match p {
+            Phase::Idle => w(PhaseType::Idle),
+            Phase::Snapshot { resume, before } => WirePhase { resume, before, ..w(PhaseType::Snapshot) },
+            Phase::Setting { before } => WirePhase { before: Some(before), ..w(PhaseType::Setting) },
+            Phase::Holding { ours } => WirePhase { ours, ..w(PhaseType::Holding) },
+            Phase::Checking { ours } => WirePhase { ours: Some(ours), ..w(PhaseType::Checking) },
+            Phase::Restoring { ours } => WirePhase { ours: Some(ours), ..w(PhaseType::Restoring) },
+        }
+    }
+}
+
+impl TryFrom<WirePhase> for Phase {
+    type Error = String;
+
+    fn try_from(w: WirePhase) -> Result<Self, String> {
+        let unused = |field: &str| Err(format!("phase {:?} has no {field}", w.kind));
+        let missing = |field: &str| format!("phase {:?} needs {field}", w.kind);
+        if w.resume.is_some() && w.kind != PhaseType::Snapshot {
+            return unused("resume");
+        }
+        if w.before.is_some() && !matches!(w.kind, PhaseType::Snapshot | PhaseType::Setting) {
+            return unused("before");
+        }
+        if w.ours.is_some() && !matches!(w.kind, PhaseType::Holding | PhaseType::Checking | PhaseType::Restoring) {
+            return unused("ours");
+        }
+        Ok(match w.kind {
+            PhaseType::Idle => Phase::Idle,
+            PhaseType::Snapshot => Phase::Snapshot { resume: w.resume, before: w.before },
+            PhaseType::Setting => Phase::Setting { before: w.before.ok_or_else(|| missing("before"))? },
+            PhaseType::Holding => Phase::Holding { ours: w.ours },
+            PhaseType::Checking => Phase::Checking { ours: w.ours.ok_or_else(|| missing("ours"))? },
+            PhaseType::Restoring => Phase::Restoring { ours: w.ours.ok_or_else(|| missing("ours"))? },
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum InFlightType {
+    Read,
+    Set,
+    Restore,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct WireInFlight {
+    #[serde(rename = "type")]
+    kind: InFlightType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ours: Option<Ours>,
+}
+
+impl From<InFlight> for WireInFlight {
+    fn from(f: InFlight) -> Self {
+        match f {
+            InFlight::Read => WireInFlight { kind: InFlightType::Read, ours: None },
+            InFlight::Set { ours } => WireInFlight { kind: InFlightType::Set, ours: Some(ours) },
+            InFlight::Restore => WireInFlight { kind: InFlightType::Restore, ours: None },
+        }
+    }
+}
+
+impl TryFrom<WireInFlight> for InFlight {
+    type Error = String;
+
+    fn try_from(w: WireInFlight) -> Result<Self, String> {
+        match (w.kind, w.ours) {
+            (InFlightType::Read, None) => Ok(InFlight::Read),
+            (InFlightType::Restore, None) => Ok(InFlight::Restore),
+            (InFlightType::Set, Some(ours)) => Ok(InFlight::Set { ours }),
+            (InFlightType::Set, None) => Err("inFlight set needs ours".into()),
+            (_, Some(_)) => Err("only an inFlight set has ours".into()),
+        }
+    }
+}
