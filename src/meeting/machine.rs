@@ -87,7 +87,8 @@
 //! - Send the popup's own writes through the same queue as these effects, and `userChanged`
 //!   after such a write succeeded, so that our set and the user's choice cannot race.
 //! - Keep one alarm for `scheduleRetry` (a later one replaces it) and send `retryDue` when it
-//!   fires.
+//!   fires. Chrome fires alarms no sooner than 30 s after they are set; that only delays a retry.
+//!   A `retryDue` with nothing to retry is ignored.
 //! - Do not store our meeting set as `ownPreferred`: that record is only the popup's.
 
 use serde::{Deserialize, Serialize};
