@@ -14,6 +14,7 @@ use wasm_bindgen::prelude::*;
 use crate::cloud::{self, CloudConfigInput};
 use crate::duration::{self, DurationOut, EffectiveExpiryInput};
 use crate::error::PresenceError;
+use crate::meeting;
 use crate::request::{self, RequestInput, SendInput, SendOptions};
 use crate::response::{self, ResponseBody, ResponseInput};
 
@@ -303,4 +304,68 @@ struct RawResponse {
     status: u16,
     headers: BTreeMap<String, String>,
     body: Option<String>,
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_MEETING_TYPES: &str = r#"
+export interface MeetingMatch { site: "googleMeet" | "zoom" | "webex" | "jitsi" | "whereby" | "custom"; meetingId: string; }
+export interface CustomPattern { pattern: string; host: string; port: number | null; path: string; permission: string; }
+export type MeetingState = Record<string, unknown>;
+export type MeetingEvent = { type: string } & Record<string, unknown>;
+export type MeetingEffect = { type: "readPresence"; purpose: "snapshot" | "beforeRestore" }
+  | { type: "setPreferredPresence"; availability: string; activity: string; expiration: string }
+  | { type: "clearPreferredPresence" }
+  | { type: "restorePreferredPresence"; availability: string; activity: string; expiration: string }
+  | { type: "scheduleRetry"; atMs: number }
+  | { type: "badge"; active: boolean };
+export interface MeetingStepResult { state: MeetingState; effects: MeetingEffect[]; }
+"#;
+
+fn string_list(value: &JsValue, field: &str) -> Result<Vec<String>, PresenceError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Vec::new());
+    }
+    let bad = || PresenceError::InvalidInput {
+        field: Some(field.to_owned()),
+        message: format!("{field} must be an array of strings"),
+    };
+    let array = value.dyn_ref::<js_sys::Array>().ok_or_else(bad)?;
+    array.iter().map(|item| item.as_string().ok_or_else(bad)).collect()
+}
+
+/// Is `url` a meeting page (built-in rules first, then the user's patterns)? `null` if not.
+/// Throws `invalidMeeting` for an invalid custom pattern, `invalidInput` for wrong types.
+#[wasm_bindgen(js_name = "matchMeeting", unchecked_return_type = "MeetingMatch | null")]
+pub fn match_meeting(
+    #[wasm_bindgen(unchecked_param_type = "string")] url: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string[] | undefined")] custom_patterns: JsValue,
+) -> Result<JsValue, PresenceError> {
+    let patterns = string_list(&custom_patterns, "customPatterns")?;
+    match meeting::match_meeting(&string_arg(&url, "url")?, &patterns)? {
+        Some(m) => to_js(&m),
+        None => Ok(JsValue::NULL),
+    }
+}
+
+/// Checks a custom meeting URL pattern for the options page and returns the host permission
+/// to request. Throws `invalidMeeting`.
+#[wasm_bindgen(js_name = "validateMeetingPattern", unchecked_return_type = "CustomPattern")]
+pub fn validate_meeting_pattern(
+    #[wasm_bindgen(unchecked_param_type = "string")] pattern: JsValue,
+) -> Result<JsValue, PresenceError> {
+    to_js(&meeting::validate_pattern(&string_arg(&pattern, "pattern")?)?)
+}
+
+/// One step of the meeting auto-set state machine: store `state`, perform `effects` in order.
+/// `state` may be `null` (the empty state). Throws `invalidMeeting`, `invalidDuration`,
+/// `durationOutOfRange`, `invalidInput`.
+#[wasm_bindgen(js_name = "meetingStep", unchecked_return_type = "MeetingStepResult")]
+pub fn meeting_step(
+    #[wasm_bindgen(unchecked_param_type = "MeetingState | null")] state: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "MeetingEvent")] event: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] now_ms: JsValue,
+) -> Result<JsValue, PresenceError> {
+    let state = if state.is_undefined() || state.is_null() { None } else { Some(from_js(state)?) };
+    let event = from_js(event)?;
+    to_js(&meeting::meeting_step(state, event, number_arg(&now_ms, "nowMs")?)?)
 }

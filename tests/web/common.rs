@@ -188,3 +188,56 @@ async fn send_request_reports_network_errors_and_timeouts() {
     assert_presence_error(bad, "invalidValue", Some("method"));
     let _ = url;
 }
+
+#[wasm_bindgen_test]
+fn meeting_exports_cross_the_boundary() {
+    let m = bindings::match_meeting("https://meet.google.com/abc-defg-hij?authuser=0".into(), JsValue::UNDEFINED)
+        .expect("valid");
+    assert_eq!((text(&m, "site"), text(&m, "meetingId")), ("googleMeet".to_owned(), "abc-defg-hij".to_owned()));
+    let none = bindings::match_meeting("https://meet.google.com.example.net/abc-defg-hij".into(), JsValue::UNDEFINED)
+        .expect("valid");
+    assert!(none.is_null(), "a look-alike host is not a meeting");
+    let custom = js_sys::Array::of1(&"https://jitsi.example.org/*".into());
+    let m = bindings::match_meeting("https://jitsi.example.org/standup".into(), custom.into()).expect("valid");
+    assert_eq!(text(&m, "site"), "custom");
+    let bad = js_sys::Array::of1(&"http://*.com/*".into());
+    assert_presence_error(
+        bindings::match_meeting("https://x.com/".into(), bad.into()).expect_err("pattern"),
+        "invalidMeeting",
+        Some("customPatterns"),
+    );
+    let pattern = bindings::validate_meeting_pattern("https://*.video.example.com/room/*".into()).expect("valid");
+    assert!(text(&pattern, "permission").starts_with("https://"), "the host permission to request");
+
+    let step = bindings::meeting_step(
+        JsValue::NULL,
+        json(r#"{"type":"join","tabId":7,"site":"googleMeet","meetingId":"abc-defg-hij"}"#),
+        JsValue::from(1_000_000.0),
+    )
+    .expect("valid");
+    let effects: js_sys::Array = get(&step, "effects").dyn_into().expect("an array");
+    let read = effects.iter().find(|e| text(e, "type") == "readPresence").expect("first read what to restore");
+    assert_eq!(text(&read, "purpose"), "snapshot");
+    assert!(!effects.iter().any(|e| text(&e, "type") == "setPreferredPresence"), "nothing is set blind");
+    let state = get(&step, "state");
+    let stored = JSON::parse(&String::from(JSON::stringify(&state).expect("JSON-safe"))).expect("round trip");
+    let next = bindings::meeting_step(
+        stored,
+        json(r#"{"type":"presenceRead","availability":"Available","activity":"Available"}"#),
+        JsValue::from(1_000_500.0),
+    )
+    .expect("valid");
+    let effects: js_sys::Array = get(&next, "effects").dyn_into().expect("an array");
+    let set = effects.iter().find(|e| text(e, "type") == "setPreferredPresence").expect("a set effect");
+    assert_eq!((text(&set, "availability"), text(&set, "expiration")), ("Busy".to_owned(), "PT4H".to_owned()));
+    assert_presence_error(
+        bindings::meeting_step(
+            JsValue::NULL,
+            json(r#"{"type":"join","tabId":1,"site":"googleMeet","meetingId":"x","tabid":2}"#),
+            JsValue::from(1.0),
+        )
+        .expect_err("unknown field"),
+        "invalidInput",
+        None,
+    );
+}
