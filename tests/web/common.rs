@@ -238,6 +238,6 @@ fn meeting_exports_cross_the_boundary() {
         )
         .expect_err("unknown field"),
         "invalidInput",
-        None,
+        Some("tabid"),
     );
 }
