@@ -205,8 +205,15 @@ demo() {
 
 bench() {
   build_all
+  ensure_chromium
+  step "cargo build -p presence-sim"
+  cargo build -q -p presence-sim
   step "cargo bench -p presence-switch (native micro-benchmarks)"
   cargo bench -p presence-switch --bench core
+  # Ours (dist/chrome-test) and the no-wasm baseline (bench/baseline) side by side in one
+  # Chromium against one simulator; table on stdout, JSON in bench/results/latest.json.
+  step "node bench/run.mjs (extension vs baseline, ${BENCH_REPS:-30} repetitions each)"
+  PRESENCE_SIM_BIN="$ROOT/target/debug/presence-sim" node bench/run.mjs
 }
 
 case "${1:-build}" in
