@@ -7,7 +7,6 @@
 
 use std::collections::BTreeMap;
 
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -17,6 +16,7 @@ use crate::error::PresenceError;
 use crate::meeting;
 use crate::request::{self, RequestInput, SendInput, SendOptions};
 use crate::response::{self, ResponseBody, ResponseInput};
+use crate::value::{self, FromValue, Value};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
@@ -77,56 +77,70 @@ impl From<PresenceError> for JsValue {
     }
 }
 
-fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, PresenceError> {
-    T::deserialize(Strict(value)).map_err(|e| PresenceError::from_serde_message(e.to_string()))
-}
-
-/// serde-wasm-bindgen reads only the fields a struct names and never sees the others, so
-/// `deny_unknown_fields` alone would let a typo such as `expirationDuraton` vanish. This
-/// deserializer checks the top-level object's own keys against the struct's fields first (keys
-/// whose value is `undefined` count as absent). Nested objects are either maps or internally
-/// tagged enums, which serde checks itself.
-struct Strict(JsValue);
-
-impl<'de> serde::Deserializer<'de> for Strict {
-    type Error = serde_wasm_bindgen::Error;
-
-    fn deserialize_any<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        serde_wasm_bindgen::Deserializer::from(self.0).deserialize_any(visitor)
-    }
-
-    fn deserialize_option<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        serde_wasm_bindgen::Deserializer::from(self.0).deserialize_option(visitor)
-    }
-
-    fn deserialize_struct<V: serde::de::Visitor<'de>>(
-        self,
-        name: &'static str,
-        fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        if let Some(object) = self.0.dyn_ref::<js_sys::Object>() {
-            for key in js_sys::Object::keys(object).iter() {
-                let key = key.as_string().unwrap_or_default();
-                let present = js_sys::Reflect::get(object, &JsValue::from_str(&key)).is_ok_and(|v| !v.is_undefined());
-                if present && !fields.contains(&key.as_str()) {
-                    return Err(serde::de::Error::unknown_field(&key, fields));
-                }
-            }
-        }
-        serde_wasm_bindgen::Deserializer::from(self.0).deserialize_struct(name, fields, visitor)
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit
-        unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
-    }
+fn from_js<T: FromValue>(value: JsValue) -> Result<T, PresenceError> {
+    value::from_value(&read_js(&value, 0))
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, PresenceError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| PresenceError::InvalidInput { field: None, message: format!("could not convert the result: {e}") })
+    Ok(write_js(value::to_value(value)?))
+}
+
+/// Deeper than any input the core reads; guards against cyclic objects.
+const MAX_DEPTH: u32 = 32;
+
+/// Copies a JS value into a [`Value`]. An object key whose value is `undefined` is left out (it
+/// counts as absent); objects are read through their own enumerable string keys.
+fn read_js(v: &JsValue, depth: u32) -> Value {
+    if v.is_null() || v.is_undefined() {
+        Value::Null
+    } else if let Some(b) = v.as_bool() {
+        Value::Bool(b)
+    } else if let Some(x) = v.as_f64() {
+        Value::Num(x)
+    } else if let Some(s) = v.as_string() {
+        Value::Str(s)
+    } else if !v.is_object() {
+        Value::Other(if v.is_function() { "a function" } else { "a value JSON has no form for" })
+    } else if depth >= MAX_DEPTH {
+        Value::Other("a value nested too deeply")
+    } else if js_sys::Array::is_array(v) {
+        Value::Arr(v.unchecked_ref::<js_sys::Array>().iter().map(|item| read_js(&item, depth + 1)).collect())
+    } else {
+        let mut entries = Vec::new();
+        for entry in js_sys::Object::entries(v.unchecked_ref()).iter() {
+            let entry: js_sys::Array = entry.unchecked_into();
+            let item = entry.get(1);
+            if !item.is_undefined() {
+                entries.push((entry.get(0).as_string().unwrap_or_default(), read_js(&item, depth + 1)));
+            }
+        }
+        Value::Obj(entries)
+    }
+}
+
+/// A [`Value`] as a plain JS value (objects are plain objects, never `Map`s).
+fn write_js(v: Value) -> JsValue {
+    match v {
+        Value::Null | Value::Other(_) => JsValue::NULL,
+        Value::Bool(b) => JsValue::from_bool(b),
+        Value::Num(x) => JsValue::from_f64(x),
+        Value::Str(s) => JsValue::from_str(&s),
+        Value::Arr(items) => {
+            let array = js_sys::Array::new();
+            for item in items {
+                array.push(&write_js(item));
+            }
+            array.into()
+        }
+        Value::Obj(entries) => {
+            let object = js_sys::Object::new();
+            for (key, item) in entries {
+                // Setting a property on a fresh plain object cannot fail.
+                let _ = js_sys::Reflect::set(&object, &JsValue::from_str(&key), &write_js(item));
+            }
+            object.into()
+        }
+    }
 }
 
 fn string_arg(value: &JsValue, field: &str) -> Result<String, PresenceError> {
@@ -237,7 +251,7 @@ pub fn interpret_response(
         .body
         .as_deref()
         .and_then(|text| js_sys::JSON::parse(text).ok())
-        .and_then(|value| serde_wasm_bindgen::from_value(value).ok());
+        .and_then(|value| value::from_value(&read_js(&value, 0)).ok());
     to_js(&response::interpret(&input, body.as_ref())?)
 }
 

@@ -4,10 +4,11 @@
 //! endpoints. China (21Vianet) has Graph but no presence API, so every presence action is refused
 //! there before anything is sent.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::availability::join;
 use crate::error::PresenceError;
+use crate::value::{FromValue, Obj, Value};
 
 /// A Microsoft cloud, or explicit endpoints for tests and the demo.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -227,18 +228,27 @@ pub fn is_guid(text: &str) -> bool {
 }
 
 /// Input of `cloudConfig`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct CloudConfigInput {
-    #[serde(default)]
     pub cloud: Option<String>,
-    #[serde(default)]
     pub graph_base_url: Option<String>,
-    #[serde(default)]
     pub login_base_url: Option<String>,
-    #[serde(default)]
     pub tenant: Option<String>,
 }
+
+impl FromValue for CloudConfigInput {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        let o = Obj::strict(v, &["cloud", "graphBaseUrl", "loginBaseUrl", "tenant"])?;
+        Ok(Self {
+            cloud: o.opt("cloud")?,
+            graph_base_url: o.opt("graphBaseUrl")?,
+            login_base_url: o.opt("loginBaseUrl")?,
+            tenant: o.opt("tenant")?,
+        })
+    }
+}
+
+crate::deserialize_via_value!(CloudConfigInput);
 
 /// What the shell needs to sign in and call Graph in a cloud.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -254,6 +264,7 @@ pub struct CloudConfig {
 }
 
 /// Resolves a cloud and tenant into endpoints and scopes.
+#[inline(never)]
 pub fn cloud_config(input: &CloudConfigInput) -> Result<CloudConfig, PresenceError> {
     let cloud =
         Cloud::resolve(input.cloud.as_deref(), input.graph_base_url.as_deref(), input.login_base_url.as_deref())?;

@@ -15,10 +15,11 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::availability::Availability;
 use crate::error::{show_number, PresenceError};
+use crate::value::{FromValue, Obj, Value};
 
 /// The longest duration we accept: 2^53 − 1 seconds, so that whole seconds stay exact as a
 /// JavaScript number (about 285 million years; anything near it is a typo, not an expiry).
@@ -456,14 +457,21 @@ impl From<&Duration> for DurationOut {
 }
 
 /// Input of `effectiveExpiry`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct EffectiveExpiryInput {
     pub availability: String,
-    #[serde(default)]
     pub expiration: Option<String>,
     pub now_ms: f64,
 }
+
+impl FromValue for EffectiveExpiryInput {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        let o = Obj::strict(v, &["availability", "expiration", "nowMs"])?;
+        Ok(Self { availability: o.req("availability")?, expiration: o.opt("expiration")?, now_ms: o.req("nowMs")? })
+    }
+}
+
+crate::deserialize_via_value!(EffectiveExpiryInput);
 
 /// What a preferred presence will last: the given expiration, or Graph's default for the
 /// availability (1 day for Busy and DoNotDisturb, 7 days otherwise).

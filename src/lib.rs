@@ -6,6 +6,7 @@
 //! - [`cloud`]: national clouds, their Graph and login hosts, and scopes.
 //! - [`request`]: validated Graph requests as plain data.
 //! - [`response`]: Graph responses and errors interpreted into a next step.
+//! - [`value`]: the JSON-like tree the bindings read inputs into and write results from.
 //! - [`meeting`]: which pages are meetings, and the meeting auto-set state machine.
 //! - `bindings` (wasm32 only): the one module that talks to JavaScript.
 //!
@@ -18,6 +19,7 @@ pub mod error;
 pub mod meeting;
 pub mod request;
 pub mod response;
+pub mod value;
 
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;

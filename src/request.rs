@@ -7,12 +7,13 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::availability::{join, Pair, PairKind};
 use crate::cloud::{is_guid, Cloud};
 use crate::duration::{self, Duration};
 use crate::error::PresenceError;
+use crate::value::{FromValue, Obj, Value};
 
 /// The presence actions the core can build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,32 +68,57 @@ pub const SESSION_MAX_SECONDS: u64 = 4 * 60 * 60;
 pub const MESSAGE_MAX_CHARS: usize = 280;
 
 /// Input of `buildRequest`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct RequestInput {
     pub action: String,
-    #[serde(default)]
     pub cloud: Option<String>,
-    #[serde(default)]
     pub graph_base_url: Option<String>,
-    #[serde(default)]
     pub user_id: Option<String>,
-    #[serde(default)]
     pub availability: Option<String>,
-    #[serde(default)]
     pub activity: Option<String>,
-    #[serde(default)]
     pub expiration: Option<String>,
-    #[serde(default)]
     pub session_id: Option<String>,
-    #[serde(default)]
     pub message: Option<String>,
     /// `{ dateTime, timeZone }`; read as a map so that an unknown key is refused here too.
-    #[serde(default)]
     pub message_expiry: Option<BTreeMap<String, String>>,
-    #[serde(default)]
     pub client_request_id: Option<String>,
 }
+
+impl FromValue for RequestInput {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        let o = Obj::strict(
+            v,
+            &[
+                "action",
+                "cloud",
+                "graphBaseUrl",
+                "userId",
+                "availability",
+                "activity",
+                "expiration",
+                "sessionId",
+                "message",
+                "messageExpiry",
+                "clientRequestId",
+            ],
+        )?;
+        Ok(Self {
+            action: o.req("action")?,
+            cloud: o.opt("cloud")?,
+            graph_base_url: o.opt("graphBaseUrl")?,
+            user_id: o.opt("userId")?,
+            availability: o.opt("availability")?,
+            activity: o.opt("activity")?,
+            expiration: o.opt("expiration")?,
+            session_id: o.opt("sessionId")?,
+            message: o.opt("message")?,
+            message_expiry: o.opt("messageExpiry")?,
+            client_request_id: o.opt("clientRequestId")?,
+        })
+    }
+}
+
+crate::deserialize_via_value!(RequestInput);
 
 /// Graph's `dateTimeTimeZone`: a local date-time without offset, and the zone it is in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -329,6 +355,7 @@ fn check_date_time(value: &DateTimeTimeZone) -> Result<(), PresenceError> {
 
 /// Validates `input` and builds the request. `fresh_request_id` is used as `client-request-id`
 /// unless the input names one (the shell passes `crypto.randomUUID()`).
+#[inline(never)]
 pub fn build(input: &RequestInput, fresh_request_id: &str) -> Result<GraphRequest, PresenceError> {
     let action = Action::parse(&input.action)?;
     let cloud = Cloud::resolve(input.cloud.as_deref(), input.graph_base_url.as_deref(), None)?;
@@ -442,24 +469,40 @@ pub fn session_expiry(text: &str) -> Result<Duration, PresenceError> {
 }
 
 /// What `sendRequest` accepts: a request as `buildRequest` returns it.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct SendInput {
     pub method: String,
     pub url: String,
-    #[serde(default)]
     pub headers: BTreeMap<String, String>,
-    #[serde(default)]
     pub body: Option<String>,
 }
 
+impl FromValue for SendInput {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        let o = Obj::strict(v, &["method", "url", "headers", "body"])?;
+        Ok(Self {
+            method: o.req("method")?,
+            url: o.req("url")?,
+            headers: o.or_default("headers")?,
+            body: o.opt("body")?,
+        })
+    }
+}
+
 /// Options of `sendRequest`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct SendOptions {
-    #[serde(default)]
     pub timeout_ms: Option<f64>,
 }
+
+impl FromValue for SendOptions {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        let o = Obj::strict(v, &["timeoutMs"])?;
+        Ok(Self { timeout_ms: o.opt("timeoutMs")? })
+    }
+}
+
+crate::deserialize_via_value!(SendInput, SendOptions);
 
 /// Default and largest request timeout. A service worker's fetch is cut off after 30 s anyway.
 pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;

@@ -6,10 +6,11 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::duration::check_ms;
 use crate::error::PresenceError;
+use crate::value::{FromValue, Obj, Value};
 
 /// Retries allowed after the first answer; `attempt` counts retries already made.
 pub const MAX_RETRIES: u32 = 5;
@@ -21,98 +22,140 @@ pub const MAX_TOTAL_WAIT_SECONDS: f64 = 600.0;
 pub const MAX_BACKOFF_SECONDS: f64 = 60.0;
 
 /// Input of `interpretResponse`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct ResponseInput {
     /// HTTP status; 0 means no response arrived (network error).
     pub status: u16,
-    #[serde(default)]
     pub headers: BTreeMap<String, String>,
-    #[serde(default)]
     pub body: Option<String>,
     /// Retries already made for this request (0 on the first answer).
-    #[serde(default)]
     pub attempt: u32,
     /// Seconds already waited across earlier retries.
-    #[serde(default)]
     pub waited_seconds: f64,
     /// Now, for HTTP-date Retry-After values.
-    #[serde(default)]
     pub now_ms: Option<f64>,
     /// A random number in [0, 1) that spreads backoff delays; without it the full delay is used.
-    #[serde(default)]
     pub jitter: Option<f64>,
+}
+
+impl FromValue for ResponseInput {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        let o = Obj::strict(v, &["status", "headers", "body", "attempt", "waitedSeconds", "nowMs", "jitter"])?;
+        Ok(Self {
+            status: o.req("status")?,
+            headers: o.or_default("headers")?,
+            body: o.opt("body")?,
+            attempt: o.or_default("attempt")?,
+            waited_seconds: o.or_default("waitedSeconds")?,
+            now_ms: o.opt("nowMs")?,
+            jitter: o.opt("jitter")?,
+        })
+    }
 }
 
 /// A response body, parsed from JSON by the caller (the bindings use the browser's
 /// `JSON.parse`, so no JSON parser ships in the wasm). Unknown properties are ignored: Graph adds
 /// fields over time (`@odata.context`, `workLocation`).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResponseBody {
-    #[serde(default)]
     pub error: Option<ErrorObject>,
-    #[serde(default)]
     pub id: Option<String>,
-    #[serde(default)]
     pub availability: Option<String>,
-    #[serde(default)]
     pub activity: Option<String>,
-    #[serde(default)]
     pub sequence_number: Option<String>,
-    #[serde(default)]
     pub status_message: Option<StatusMessage>,
-    #[serde(default)]
     pub out_of_office_settings: Option<OutOfOfficeSettings>,
 }
 
+impl FromValue for ResponseBody {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        let o = Obj::lenient(v)?;
+        Ok(Self {
+            error: o.opt("error")?,
+            id: o.opt("id")?,
+            availability: o.opt("availability")?,
+            activity: o.opt("activity")?,
+            sequence_number: o.opt("sequenceNumber")?,
+            status_message: o.opt("statusMessage")?,
+            out_of_office_settings: o.opt("outOfOfficeSettings")?,
+        })
+    }
+}
+
 /// Graph's `error` object, and each nested `innerError` (also spelled `innererror`).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ErrorObject {
-    #[serde(default)]
     pub code: Option<String>,
-    #[serde(default)]
     pub message: Option<String>,
-    #[serde(default, rename = "request-id")]
     pub request_id: Option<String>,
-    #[serde(default, rename = "client-request-id")]
     pub client_request_id: Option<String>,
-    #[serde(default)]
     pub date: Option<String>,
-    #[serde(default, rename = "innerError", alias = "innererror")]
     pub inner_error: Option<Box<ErrorObject>>,
 }
 
+impl FromValue for ErrorObject {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        let o = Obj::lenient(v)?;
+        let inner_key = if o.get("innerError").is_some() { "innerError" } else { "innererror" };
+        Ok(Self {
+            code: o.opt("code")?,
+            message: o.opt("message")?,
+            request_id: o.opt("request-id")?,
+            client_request_id: o.opt("client-request-id")?,
+            date: o.opt("date")?,
+            inner_error: o.opt(inner_key)?,
+        })
+    }
+}
+
 /// `presenceStatusMessage`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StatusMessage {
-    #[serde(default)]
     pub message: Option<ItemBody>,
-    #[serde(default)]
     pub expiry_date_time: Option<DateTimeTimeZoneOut>,
-    #[serde(default)]
     pub published_date_time: Option<String>,
 }
 
+impl FromValue for StatusMessage {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        let o = Obj::lenient(v)?;
+        Ok(Self {
+            message: o.opt("message")?,
+            expiry_date_time: o.opt("expiryDateTime")?,
+            published_date_time: o.opt("publishedDateTime")?,
+        })
+    }
+}
+
 /// `itemBody`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ItemBody {
-    #[serde(default)]
     pub content: Option<String>,
-    #[serde(default)]
     pub content_type: Option<String>,
 }
 
+impl FromValue for ItemBody {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        let o = Obj::lenient(v)?;
+        Ok(Self { content: o.opt("content")?, content_type: o.opt("contentType")? })
+    }
+}
+
 /// `dateTimeTimeZone` as Graph returns it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DateTimeTimeZoneOut {
-    #[serde(default)]
     pub date_time: Option<String>,
-    #[serde(default)]
     pub time_zone: Option<String>,
+}
+
+impl FromValue for DateTimeTimeZoneOut {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        let o = Obj::lenient(v)?;
+        Ok(Self { date_time: o.opt("dateTime")?, time_zone: o.opt("timeZone")? })
+    }
 }
 
 /// The presence resource, as far as the shell uses it.
@@ -128,14 +171,29 @@ pub struct Presence {
 }
 
 /// `outOfOfficeSettings`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OutOfOfficeSettings {
-    #[serde(default)]
     pub message: Option<String>,
-    #[serde(default)]
     pub is_out_of_office: Option<bool>,
 }
+
+impl FromValue for OutOfOfficeSettings {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        let o = Obj::lenient(v)?;
+        Ok(Self { message: o.opt("message")?, is_out_of_office: o.opt("isOutOfOffice")? })
+    }
+}
+
+crate::deserialize_via_value!(
+    ResponseInput,
+    ResponseBody,
+    ErrorObject,
+    StatusMessage,
+    ItemBody,
+    DateTimeTimeZoneOut,
+    OutOfOfficeSettings
+);
 
 /// What the shell should do next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -225,6 +283,7 @@ fn header<'a>(headers: &'a BTreeMap<String, String>, name: &str) -> Option<&'a s
 /// Interprets a response. `body` is `input.body` parsed as JSON, or `None` when it is empty or
 /// not JSON of the expected shape. Fails only for unusable input (a bad `nowMs`), never for a bad
 /// body.
+#[inline(never)]
 pub fn interpret(input: &ResponseInput, body: Option<&ResponseBody>) -> Result<Interpretation, PresenceError> {
     let now_ms = input.now_ms.map(|ms| check_ms("nowMs", ms)).transpose()?;
     let status = input.status;

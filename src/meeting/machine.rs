@@ -93,13 +93,15 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::value::{pick, FromValue, Obj, Value};
+
 use super::url::Site;
-use super::wire::{WireEvent, WireInFlight, WirePhase};
-use crate::error::PresenceError;
+use super::wire::{WireInFlight, WirePhase};
+use crate::error::{show_number, PresenceError};
 
 /// The status we show during meetings. Serialised in Graph's spelling, `"Busy"` or
 /// `"DoNotDisturb"`; the activity is the same word.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub enum MeetingStatus {
     /// Busy/Busy (the default).
     #[default]
@@ -118,8 +120,8 @@ impl MeetingStatus {
 }
 
 /// Auto-set settings, changed with the `configure` event; they apply to the next request sent.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MeetingConfig {
     /// What to show during a meeting. Default `Busy`.
     pub status: MeetingStatus,
@@ -139,8 +141,8 @@ impl Default for MeetingConfig {
 }
 
 /// An availability/activity pair as `GET /me/presence` returns it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Presence {
     /// e.g. `Available`, `Busy`, `DoNotDisturb`, `Away`, `BeRightBack`, `Offline`.
     pub availability: String,
@@ -162,8 +164,8 @@ impl Presence {
 
 /// What our extension itself last set as preferred presence (from the popup), as the shell keeps
 /// it in `chrome.storage.local`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct OwnPreferred {
     /// One of the six preferred pairs.
     pub availability: String,
@@ -174,8 +176,8 @@ pub struct OwnPreferred {
 }
 
 /// A status we set (or may have set: a failed or lost attempt).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Ours {
     /// What we set: `Busy` or `DoNotDisturb`.
     pub availability: String,
@@ -195,8 +197,8 @@ impl Ours {
 }
 
 /// One meeting tab.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MeetingTab {
     /// The browser's tab id (a non-negative integer).
     pub tab_id: i64,
@@ -209,8 +211,8 @@ pub struct MeetingTab {
 }
 
 /// Where we are with Graph. JSON: `{ "type": "idle" }`, `{ "type": "snapshot", "resume": … }`, …
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(try_from = "WirePhase", into = "WirePhase")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(into = "WirePhase")]
 pub enum Phase {
     /// Nothing of ours to manage.
     #[default]
@@ -255,8 +257,8 @@ pub enum Phase {
 }
 
 /// The request awaiting its answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "WireInFlight", into = "WireInFlight")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(into = "WireInFlight")]
 pub enum InFlight {
     /// A `readPresence` effect.
     Read,
@@ -272,8 +274,8 @@ pub enum InFlight {
 /// The whole machine state, a plain JSON object the shell stores as-is (in
 /// `chrome.storage.local`, so that `browserStart` can clean up after a restart). Every field
 /// has a default, so `{}` and JSON `null` (see [`meeting_step`]) are the empty state.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MeetingState {
     /// Settings.
     pub config: MeetingConfig,
@@ -292,8 +294,8 @@ pub struct MeetingState {
 }
 
 /// A meeting that a tab is in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TabMeeting {
     /// The site.
     pub site: Site,
@@ -302,7 +304,7 @@ pub struct TabMeeting {
 }
 
 /// Which request a `requestResult` answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum RequestKind {
     /// `readPresence`.
@@ -314,8 +316,8 @@ pub enum RequestKind {
 }
 
 /// What happened. JSON: `{ "type": "join", "tabId": 3, … }`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase", try_from = "WireEvent")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum MeetingEvent {
     /// Change the settings. Absent fields keep their value.
     Configure {
@@ -451,6 +453,108 @@ pub struct StepOutput {
 }
 
 /// First retry delay.
+impl FromValue for MeetingStatus {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        pick(v, &["Busy", "DoNotDisturb"], &[Self::Busy, Self::DoNotDisturb])
+    }
+}
+
+impl FromValue for RequestKind {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        pick(v, &["read", "set", "restore"], &[Self::Read, Self::Set, Self::Restore])
+    }
+}
+
+impl FromValue for MeetingConfig {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        let o = Obj::strict(v, &["status", "safetyExpirySeconds"])?;
+        let d = Self::default();
+        Ok(Self {
+            status: o.or("status", d.status)?,
+            safety_expiry_seconds: o.or("safetyExpirySeconds", d.safety_expiry_seconds)?,
+        })
+    }
+}
+
+impl FromValue for Presence {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        let o = Obj::strict(v, &["availability", "activity"])?;
+        Ok(Self { availability: o.req("availability")?, activity: o.req("activity")? })
+    }
+}
+
+impl FromValue for OwnPreferred {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        let o = Obj::strict(v, &["availability", "activity", "expiresAtMs"])?;
+        Ok(Self {
+            availability: o.req("availability")?,
+            activity: o.req("activity")?,
+            expires_at_ms: o.req("expiresAtMs")?,
+        })
+    }
+}
+
+impl FromValue for Ours {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        let o = Obj::strict(v, &["availability", "activity", "expiresAtMs", "before"])?;
+        Ok(Self {
+            availability: o.req("availability")?,
+            activity: o.req("activity")?,
+            expires_at_ms: o.req("expiresAtMs")?,
+            before: o.req("before")?,
+        })
+    }
+}
+
+impl FromValue for MeetingTab {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        let o = Obj::strict(v, &["tabId", "site", "meetingId", "joinedAtMs"])?;
+        Ok(Self {
+            tab_id: o.req("tabId")?,
+            site: o.req("site")?,
+            meeting_id: o.req("meetingId")?,
+            joined_at_ms: o.req("joinedAtMs")?,
+        })
+    }
+}
+
+impl FromValue for TabMeeting {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        let o = Obj::strict(v, &["site", "meetingId"])?;
+        Ok(Self { site: o.req("site")?, meeting_id: o.req("meetingId")? })
+    }
+}
+
+impl FromValue for MeetingState {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        let o = Obj::strict(v, &["config", "tabs", "phase", "ownPreferred", "inFlight", "retryAtMs", "failures"])?;
+        Ok(Self {
+            config: o.or_default("config")?,
+            tabs: o.or_default("tabs")?,
+            phase: o.or_default("phase")?,
+            own_preferred: o.opt("ownPreferred")?,
+            in_flight: o.opt("inFlight")?,
+            retry_at_ms: o.opt("retryAtMs")?,
+            failures: o.or_default("failures")?,
+        })
+    }
+}
+
+crate::deserialize_via_value!(
+    MeetingStatus,
+    RequestKind,
+    MeetingConfig,
+    Presence,
+    OwnPreferred,
+    Ours,
+    MeetingTab,
+    TabMeeting,
+    MeetingState,
+    Phase,
+    InFlight,
+    MeetingEvent
+);
+
 const BACKOFF_BASE_MS: f64 = 2_000.0;
 /// Longest backoff delay.
 const BACKOFF_CAP_MS: f64 = 300_000.0;
@@ -497,13 +601,17 @@ const MAX_SAFE_INTEGER: i64 = (1 << 53) - 1;
 ///     }]
 /// );
 /// ```
+#[inline(never)]
 pub fn meeting_step(
     state: Option<MeetingState>,
     event: MeetingEvent,
     now_ms: f64,
 ) -> Result<StepOutput, PresenceError> {
     if !now_ms.is_finite() || now_ms < 0.0 {
-        return Err(invalid("nowMs", format!("must be a finite, non-negative number of ms; got {now_ms}")));
+        return Err(invalid(
+            "nowMs",
+            format!("must be a finite, non-negative number of ms; got {}", show_number(now_ms)),
+        ));
     }
     let mut s = state.unwrap_or_default();
     s.validate()?;
@@ -896,7 +1004,10 @@ fn validate_event(event: &MeetingEvent) -> Result<(), PresenceError> {
         MeetingEvent::RequestResult { retry_after_ms, status, .. } => {
             if let Some(ms) = retry_after_ms {
                 if !ms.is_finite() || *ms < 0.0 {
-                    return Err(invalid("retryAfterMs", format!("must be a finite, non-negative number; got {ms}")));
+                    return Err(invalid(
+                        "retryAfterMs",
+                        format!("must be a finite, non-negative number; got {}", show_number(*ms)),
+                    ));
                 }
             }
             match status {
@@ -924,7 +1035,7 @@ fn check_time(field: &'static str, ms: f64) -> Result<(), PresenceError> {
     if ms.is_finite() {
         Ok(())
     } else {
-        Err(invalid(field, format!("times must be finite numbers of ms; got {ms}")))
+        Err(invalid(field, format!("times must be finite numbers of ms; got {}", show_number(ms))))
     }
 }
 

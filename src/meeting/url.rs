@@ -7,10 +7,11 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::PresenceError;
+use crate::value::{pick, FromValue, Value};
 
 /// The meeting sites we recognise. Serialised as `"googleMeet"`, `"zoom"`, `"webex"`, `"jitsi"`,
 /// `"whereby"`, `"custom"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Site {
     /// `https://meet.google.com/<abc-defg-hij>`.
@@ -26,6 +27,18 @@ pub enum Site {
     /// A page matched by one of the user's [`CustomPattern`]s.
     Custom,
 }
+
+impl FromValue for Site {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        pick(
+            v,
+            &["googleMeet", "zoom", "webex", "jitsi", "whereby", "custom"],
+            &[Self::GoogleMeet, Self::Zoom, Self::Webex, Self::Jitsi, Self::Whereby, Self::Custom],
+        )
+    }
+}
+
+crate::deserialize_via_value!(Site);
 
 /// A page that is a meeting: the JSON `{ site, meetingId }` of `matchMeeting`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -191,6 +204,7 @@ fn segments(path: &str) -> Vec<&str> {
 /// let m = match_meeting("https://jitsi.example.org/standup", &own).unwrap().unwrap();
 /// assert_eq!((m.site, m.meeting_id.as_str()), (Site::Custom, "jitsi.example.org/standup"));
 /// ```
+#[inline(never)]
 pub fn match_meeting(url: &str, custom_patterns: &[String]) -> Result<Option<MeetingMatch>, PresenceError> {
     let patterns = custom_patterns
         .iter()

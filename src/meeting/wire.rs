@@ -7,16 +7,16 @@
 //! `type` (a field the type does not use, or a missing one, is an error, as with
 //! `deny_unknown_fields`).
 
-use serde::de::{self, Deserializer, Visitor};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::machine::{
     InFlight, MeetingEvent, MeetingStatus, Ours, OwnPreferred, Phase, Presence, RequestKind, TabMeeting,
 };
 use super::url::Site;
+use crate::error::{show_number, PresenceError};
+use crate::value::{pick, type_error, FromValue, Obj, Value};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum EventType {
     Configure,
     Join,
@@ -31,6 +31,40 @@ enum EventType {
     UserChanged,
 }
 
+impl FromValue for EventType {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        pick(
+            v,
+            &[
+                "configure",
+                "join",
+                "leave",
+                "tabClosed",
+                "tabNavigated",
+                "presenceRead",
+                "requestResult",
+                "workerStart",
+                "browserStart",
+                "retryDue",
+                "userChanged",
+            ],
+            &[
+                Self::Configure,
+                Self::Join,
+                Self::Leave,
+                Self::TabClosed,
+                Self::TabNavigated,
+                Self::PresenceRead,
+                Self::RequestResult,
+                Self::WorkerStart,
+                Self::BrowserStart,
+                Self::RetryDue,
+                Self::UserChanged,
+            ],
+        )
+    }
+}
+
 /// `status` is a meeting status on `configure` and an HTTP status on `requestResult`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum StatusField {
@@ -38,49 +72,30 @@ enum StatusField {
     Http(u16),
 }
 
-impl<'de> Deserialize<'de> for StatusField {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = StatusField;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("\"Busy\", \"DoNotDisturb\" or an HTTP status number")
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<StatusField, E> {
-                u16::try_from(v)
-                    .map(StatusField::Http)
-                    .map_err(|_| E::custom(format!("status {v} is not an HTTP status")))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<StatusField, E> {
-                u16::try_from(v)
-                    .map(StatusField::Http)
-                    .map_err(|_| E::custom(format!("status {v} is not an HTTP status")))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<StatusField, E> {
-                if v.fract() == 0.0 && (0.0..=65535.0).contains(&v) {
+impl FromValue for StatusField {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        let invalid = |message| PresenceError::InvalidInput { field: None, message };
+        match v {
+            Value::Num(x) => {
+                if x.fract() == 0.0 && (0.0..=65535.0).contains(x) {
                     // Exact: integral and in range.
-                    Ok(StatusField::Http(v as u16))
+                    Ok(Self::Http(*x as u16))
                 } else {
-                    Err(E::custom(format!("status {v} is not an HTTP status")))
+                    Err(invalid(format!("status {} is not an HTTP status", show_number(*x))))
                 }
             }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<StatusField, E> {
-                match v {
-                    "Busy" => Ok(StatusField::Meeting(MeetingStatus::Busy)),
-                    "DoNotDisturb" => Ok(StatusField::Meeting(MeetingStatus::DoNotDisturb)),
-                    _ => Err(E::custom(format!("status must be \"Busy\" or \"DoNotDisturb\"; got {v:?}"))),
-                }
-            }
+            Value::Str(s) => match s.as_str() {
+                "Busy" => Ok(Self::Meeting(MeetingStatus::Busy)),
+                "DoNotDisturb" => Ok(Self::Meeting(MeetingStatus::DoNotDisturb)),
+                _ => Err(invalid(format!("status must be \"Busy\" or \"DoNotDisturb\"; got \"{s}\""))),
+            },
+            _ => Err(type_error(v, "\"Busy\", \"DoNotDisturb\" or an HTTP status number")),
         }
-        d.deserialize_any(V)
     }
 }
 
 /// Every field any event has.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct WireEvent {
-    #[serde(rename = "type")]
     kind: EventType,
     status: Option<StatusField>,
     safety_expiry: Option<String>,
@@ -95,6 +110,69 @@ pub(crate) struct WireEvent {
     ok: Option<bool>,
     retry_after_ms: Option<f64>,
     live_tab_ids: Option<Vec<i64>>,
+}
+
+impl FromValue for WireEvent {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        let o = Obj::strict(
+            v,
+            &[
+                "type",
+                "status",
+                "safetyExpiry",
+                "tabId",
+                "site",
+                "meetingId",
+                "ownPreferred",
+                "meeting",
+                "availability",
+                "activity",
+                "request",
+                "ok",
+                "retryAfterMs",
+                "liveTabIds",
+            ],
+        )?;
+        Ok(Self {
+            kind: o.req("type")?,
+            status: o.opt("status")?,
+            safety_expiry: o.opt("safetyExpiry")?,
+            tab_id: o.opt("tabId")?,
+            site: o.opt("site")?,
+            meeting_id: o.opt("meetingId")?,
+            own_preferred: o.opt("ownPreferred")?,
+            meeting: o.opt("meeting")?,
+            availability: o.opt("availability")?,
+            activity: o.opt("activity")?,
+            request: o.opt("request")?,
+            ok: o.opt("ok")?,
+            retry_after_ms: o.opt("retryAfterMs")?,
+            live_tab_ids: o.opt("liveTabIds")?,
+        })
+    }
+}
+
+/// A wire form's refusal, as the bindings report it.
+fn refused(message: String) -> PresenceError {
+    PresenceError::InvalidInput { field: None, message }
+}
+
+impl FromValue for MeetingEvent {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        WireEvent::from_value(v)?.try_into().map_err(refused)
+    }
+}
+
+impl FromValue for Phase {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        WirePhase::from_value(v)?.try_into().map_err(refused)
+    }
+}
+
+impl FromValue for InFlight {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        WireInFlight::from_value(v)?.try_into().map_err(refused)
+    }
 }
 
 fn need<T>(v: Option<T>, field: &str, kind: &str) -> Result<T, String> {
@@ -184,7 +262,7 @@ impl TryFrom<WireEvent> for MeetingEvent {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 enum PhaseType {
     Idle,
@@ -195,9 +273,19 @@ enum PhaseType {
     Restoring,
 }
 
+impl FromValue for PhaseType {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        pick(
+            v,
+            &["idle", "snapshot", "setting", "holding", "checking", "restoring"],
+            &[Self::Idle, Self::Snapshot, Self::Setting, Self::Holding, Self::Checking, Self::Restoring],
+        )
+    }
+}
+
 /// Every field any phase has.
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct WirePhase {
     #[serde(rename = "type")]
     kind: PhaseType,
@@ -207,6 +295,13 @@ pub(crate) struct WirePhase {
     before: Option<Presence>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     ours: Option<Ours>,
+}
+
+impl FromValue for WirePhase {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        let o = Obj::strict(v, &["type", "resume", "before", "ours"])?;
+        Ok(Self { kind: o.req("type")?, resume: o.opt("resume")?, before: o.opt("before")?, ours: o.opt("ours")? })
+    }
 }
 
 impl From<Phase> for WirePhase {
@@ -249,7 +344,7 @@ impl TryFrom<WirePhase> for Phase {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 enum InFlightType {
     Read,
@@ -257,13 +352,26 @@ enum InFlightType {
     Restore,
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+impl FromValue for InFlightType {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        pick(v, &["read", "set", "restore"], &[Self::Read, Self::Set, Self::Restore])
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct WireInFlight {
     #[serde(rename = "type")]
     kind: InFlightType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     ours: Option<Ours>,
+}
+
+impl FromValue for WireInFlight {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        let o = Obj::strict(v, &["type", "ours"])?;
+        Ok(Self { kind: o.req("type")?, ours: o.opt("ours")? })
+    }
 }
 
 impl From<InFlight> for WireInFlight {

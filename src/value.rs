@@ -1,0 +1,691 @@
+//! A small JSON-like value tree and the serde glue around it, for the JavaScript boundary.
+//!
+//! The bindings copy a JS value into a [`Value`] with one non-generic function, let serde's
+//! derives read it through [`from_value`], and write results through [`to_value`] back into a
+//! [`Value`] that one non-generic function turns into a JS object. Keeping every JS call out of
+//! the generic code, and keeping serde's error messages free of float formatting, is most of what
+//! makes the wasm small; the tree itself is pure, so it is tested natively.
+//!
+//! Semantics match the JSON the shell sends: a key whose value is `undefined` is absent (the
+//! bindings drop it), `null` reads as `None`, every key of an object is shown to the struct it
+//! is read into (so `deny_unknown_fields` refuses a typo at any depth, and names it).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de;
+use serde::ser::{self, Serialize};
+
+use crate::error::{show_number, PresenceError};
+
+/// A JSON value, with object keys in their original order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// `null` (and `undefined` outside an object).
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(String),
+    Arr(Vec<Value>),
+    Obj(Vec<(String, Value)>),
+    /// Anything JSON has no form for (a function, a symbol, a bigint, a value nested too deep),
+    /// described for messages.
+    Other(&'static str),
+}
+
+/// Writes `value` as a [`Value`]: structs and maps as objects, `None` and unit as `null`.
+pub fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, PresenceError> {
+    value.serialize(ValueSerializer).map_err(|e| PresenceError::InvalidInput {
+        field: None,
+        message: format!("could not convert the result: {}", e.0),
+    })
+}
+
+/// The error of reading or writing a [`Value`]: just the message.
+#[derive(Debug)]
+pub struct Error(String);
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl ser::Error for Error {
+    #[inline(never)]
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        Self(msg.to_string())
+    }
+}
+
+/// The largest integer a JS number holds exactly.
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// A type read from a [`Value`] by hand. Each input struct lists its fields once, in an
+/// [`Obj::strict`] call, and reads them with [`Obj::req`], [`Obj::opt`] and [`Obj::or_default`];
+/// all messages are built by the non-generic functions below, so each reader is straight-line
+/// code.
+pub trait FromValue: Sized {
+    /// Reads `v`, or says what was received and what is allowed.
+    fn from_value(v: &Value) -> Result<Self, PresenceError>;
+}
+
+/// Reads `value` into `T` (the entry point of the bindings).
+pub fn from_value<T: FromValue>(value: &Value) -> Result<T, PresenceError> {
+    T::from_value(value)
+}
+
+/// What was received, in words (numbers through [`show_number`]: no float formatting ships).
+fn describe(v: &Value) -> String {
+    match v {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => format!("boolean {b}"),
+        Value::Num(x) => format!("number {}", show_number(*x)),
+        Value::Str(s) => format!("string \"{s}\""),
+        Value::Arr(_) => "an array".to_owned(),
+        Value::Obj(_) => "an object".to_owned(),
+        Value::Other(what) => (*what).to_owned(),
+    }
+}
+
+fn invalid(message: String) -> PresenceError {
+    PresenceError::InvalidInput { field: None, message }
+}
+
+/// `v` is not of the type `expected` describes.
+#[inline(never)]
+pub fn type_error(v: &Value, expected: &str) -> PresenceError {
+    invalid(format!("invalid type: {}, expected {expected}", describe(v)))
+}
+
+/// A message about the value of `key`, prefixed with the key (`ours: before: invalid type: …`).
+/// Errors that name a field (unknown, missing) keep that field.
+#[inline(never)]
+fn within(e: PresenceError, key: &str) -> PresenceError {
+    match e {
+        PresenceError::InvalidInput { field, message } => {
+            PresenceError::InvalidInput { field, message: format!("{key}: {message}") }
+        }
+        other => other,
+    }
+}
+
+/// The backquoted list serde uses in its messages: `` `a`, `b` ``.
+fn one_of(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    quoted.join(", ")
+}
+
+/// The index of the string `v` in `names`, or an error listing them.
+#[inline(never)]
+pub fn variant_index(v: &Value, names: &[&str]) -> Result<usize, PresenceError> {
+    match v {
+        Value::Str(s) => names
+            .iter()
+            .position(|n| n == s)
+            .ok_or_else(|| invalid(format!("unknown variant `{s}`, expected one of {}", one_of(names)))),
+        _ => Err(type_error(v, "a string")),
+    }
+}
+
+/// A unit enum read from its name: `values[i]` is the variant named `names[i]`.
+pub fn pick<T: Copy>(v: &Value, names: &[&str], values: &[T]) -> Result<T, PresenceError> {
+    let i = variant_index(v, names)?;
+    values.get(i).copied().ok_or_else(|| type_error(v, "a known variant"))
+}
+
+/// An integral number in `min..=max`.
+#[inline(never)]
+fn integer(v: &Value, min: f64, max: f64, expected: &str) -> Result<f64, PresenceError> {
+    match v {
+        Value::Num(x) if x.fract() == 0.0 && (min..=max).contains(x) => Ok(*x),
+        Value::Num(x) if x.fract() == 0.0 => {
+            Err(invalid(format!("invalid value: {}, expected {expected}", describe(v))))
+        }
+        _ => Err(type_error(v, expected)),
+    }
+}
+
+impl FromValue for String {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        match v {
+            Value::Str(s) => Ok(s.clone()),
+            _ => Err(type_error(v, "a string")),
+        }
+    }
+}
+
+impl FromValue for bool {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        match v {
+            Value::Bool(b) => Ok(*b),
+            _ => Err(type_error(v, "a boolean")),
+        }
+    }
+}
+
+impl FromValue for f64 {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        match v {
+            Value::Num(x) => Ok(*x),
+            _ => Err(type_error(v, "a number")),
+        }
+    }
+}
+
+impl FromValue for u16 {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        integer(v, 0.0, 65_535.0, "an integer from 0 to 65535").map(|x| x as u16)
+    }
+}
+
+impl FromValue for u32 {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        integer(v, 0.0, 4_294_967_295.0, "an integer from 0 to 4294967295").map(|x| x as u32)
+    }
+}
+
+impl FromValue for i64 {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        integer(v, -MAX_SAFE_INTEGER, MAX_SAFE_INTEGER, "a safe integer").map(|x| x as i64)
+    }
+}
+
+impl<T: FromValue> FromValue for Option<T> {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        match v {
+            Value::Null => Ok(None),
+            _ => T::from_value(v).map(Some),
+        }
+    }
+}
+
+impl<T: FromValue> FromValue for Box<T> {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        T::from_value(v).map(Box::new)
+    }
+}
+
+impl<T: FromValue> FromValue for Vec<T> {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        match v {
+            Value::Arr(items) => items.iter().map(T::from_value).collect(),
+            _ => Err(type_error(v, "an array")),
+        }
+    }
+}
+
+impl FromValue for BTreeMap<String, String> {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        let o = Obj::lenient(v)?;
+        o.0.iter().map(|(k, item)| Ok((k.clone(), String::from_value(item).map_err(|e| within(e, k))?))).collect()
+    }
+}
+
+/// The entries of an object being read.
+pub struct Obj<'a>(&'a [(String, Value)]);
+
+impl<'a> Obj<'a> {
+    /// An object whose keys are all among `fields` (the first other key is refused and named,
+    /// as `deny_unknown_fields` would).
+    #[inline(never)]
+    pub fn strict(v: &'a Value, fields: &[&str]) -> Result<Self, PresenceError> {
+        let o = Self::lenient(v)?;
+        if let Some((key, _)) = o.0.iter().find(|(k, _)| !fields.contains(&k.as_str())) {
+            let expected = if fields.is_empty() {
+                "there are no fields".to_owned()
+            } else {
+                format!("expected one of {}", one_of(fields))
+            };
+            return Err(PresenceError::InvalidInput {
+                field: Some(key.clone()),
+                message: format!("unknown field `{key}`, {expected}"),
+            });
+        }
+        Ok(o)
+    }
+
+    /// An object, whatever its keys (unknown ones are ignored).
+    #[inline(never)]
+    pub fn lenient(v: &'a Value) -> Result<Self, PresenceError> {
+        match v {
+            Value::Obj(entries) => Ok(Self(entries)),
+            _ => Err(type_error(v, "an object")),
+        }
+    }
+
+    /// The value of `key`, if present.
+    #[inline(never)]
+    pub fn get(&self, key: &str) -> Option<&'a Value> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// A field that must be present (`null` counts as present: an `Option` reads it as `None`).
+    pub fn req<T: FromValue>(&self, key: &str) -> Result<T, PresenceError> {
+        match self.get(key) {
+            Some(v) => T::from_value(v).map_err(|e| within(e, key)),
+            None => Err(missing(key)),
+        }
+    }
+
+    /// An optional field: absent and `null` are `None`.
+    pub fn opt<T: FromValue>(&self, key: &str) -> Result<Option<T>, PresenceError> {
+        self.or_default(key)
+    }
+
+    /// A field with a default for when it is absent (`#[serde(default)]`).
+    pub fn or_default<T: FromValue + Default>(&self, key: &str) -> Result<T, PresenceError> {
+        self.or(key, T::default())
+    }
+
+    /// A field with `default` for when it is absent.
+    pub fn or<T: FromValue>(&self, key: &str, default: T) -> Result<T, PresenceError> {
+        match self.get(key) {
+            Some(v) => T::from_value(v).map_err(|e| within(e, key)),
+            None => Ok(default),
+        }
+    }
+}
+
+/// `key` is required and absent; serde's wording, with the field named.
+#[inline(never)]
+fn missing(key: &str) -> PresenceError {
+    PresenceError::InvalidInput { field: Some(key.to_owned()), message: format!("missing field `{key}`") }
+}
+
+/// Lets serde read a [`Value`] (natively, from `serde_json`); the wasm never does.
+impl<'de> de::Deserialize<'de> for Value {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> de::Visitor<'de> for V {
+            type Value = Value;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_unit<E>(self) -> Result<Value, E> {
+                Ok(Value::Null)
+            }
+            fn visit_none<E>(self) -> Result<Value, E> {
+                Ok(Value::Null)
+            }
+            fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+                <Value as de::Deserialize>::deserialize(d)
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+                Ok(Value::Bool(b))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+                Ok(Value::Num(n as f64))
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+                Ok(Value::Num(n as f64))
+            }
+            fn visit_f64<E>(self, x: f64) -> Result<Value, E> {
+                Ok(Value::Num(x))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+                Ok(Value::Str(s.to_owned()))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Value::Arr(items))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+                let mut entries = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, Value>()? {
+                    entries.push((k, v));
+                }
+                Ok(Value::Obj(entries))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `impl Deserialize` through [`FromValue`], so that `serde_json` (in tests and native callers)
+/// reads exactly what the wasm reads.
+#[macro_export]
+macro_rules! deserialize_via_value {
+    ($($t:ty),* $(,)?) => {$(
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let v = <$crate::value::Value as serde::Deserialize>::deserialize(d)?;
+                <$t as $crate::value::FromValue>::from_value(&v).map_err(serde::de::Error::custom)
+            }
+        }
+    )*};
+}
+
+/// Writes any `Serialize` as a [`Value`].
+struct ValueSerializer;
+
+/// Arrays (sequences and tuples).
+struct SeqWriter(Vec<Value>);
+
+/// Objects (maps and structs); `key` waits for its value in a map.
+struct ObjWriter {
+    entries: Vec<(String, Value)>,
+    key: Option<String>,
+}
+
+/// A struct variant or tuple variant: `{ variant: … }`.
+struct VariantWriter<W> {
+    variant: &'static str,
+    inner: W,
+}
+
+fn obj_of(key: &str, value: Value) -> Value {
+    Value::Obj(vec![(key.to_owned(), value)])
+}
+
+impl ser::Serializer for ValueSerializer {
+    type Ok = Value;
+    type Error = Error;
+    type SerializeSeq = SeqWriter;
+    type SerializeTuple = SeqWriter;
+    type SerializeTupleStruct = SeqWriter;
+    type SerializeTupleVariant = VariantWriter<SeqWriter>;
+    type SerializeMap = ObjWriter;
+    type SerializeStruct = ObjWriter;
+    type SerializeStructVariant = VariantWriter<ObjWriter>;
+
+    fn serialize_bool(self, v: bool) -> Result<Value, Error> {
+        Ok(Value::Bool(v))
+    }
+    fn serialize_i8(self, v: i8) -> Result<Value, Error> {
+        Ok(Value::Num(v.into()))
+    }
+    fn serialize_i16(self, v: i16) -> Result<Value, Error> {
+        Ok(Value::Num(v.into()))
+    }
+    fn serialize_i32(self, v: i32) -> Result<Value, Error> {
+        Ok(Value::Num(v.into()))
+    }
+    fn serialize_i64(self, v: i64) -> Result<Value, Error> {
+        Ok(Value::Num(v as f64))
+    }
+    fn serialize_u8(self, v: u8) -> Result<Value, Error> {
+        Ok(Value::Num(v.into()))
+    }
+    fn serialize_u16(self, v: u16) -> Result<Value, Error> {
+        Ok(Value::Num(v.into()))
+    }
+    fn serialize_u32(self, v: u32) -> Result<Value, Error> {
+        Ok(Value::Num(v.into()))
+    }
+    fn serialize_u64(self, v: u64) -> Result<Value, Error> {
+        Ok(Value::Num(v as f64))
+    }
+    fn serialize_f32(self, v: f32) -> Result<Value, Error> {
+        Ok(Value::Num(v.into()))
+    }
+    fn serialize_f64(self, v: f64) -> Result<Value, Error> {
+        Ok(Value::Num(v))
+    }
+    fn serialize_char(self, v: char) -> Result<Value, Error> {
+        Ok(Value::Str(v.to_string()))
+    }
+    fn serialize_str(self, v: &str) -> Result<Value, Error> {
+        Ok(Value::Str(v.to_owned()))
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<Value, Error> {
+        Ok(Value::Arr(v.iter().map(|b| Value::Num((*b).into())).collect()))
+    }
+    fn serialize_none(self) -> Result<Value, Error> {
+        Ok(Value::Null)
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Value, Error> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<Value, Error> {
+        Ok(Value::Null)
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<Value, Error> {
+        Ok(Value::Null)
+    }
+    fn serialize_unit_variant(self, _name: &'static str, _index: u32, variant: &'static str) -> Result<Value, Error> {
+        Ok(Value::Str(variant.to_owned()))
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _name: &'static str, value: &T) -> Result<Value, Error> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<Value, Error> {
+        Ok(obj_of(variant, value.serialize(self)?))
+    }
+    fn serialize_seq(self, len: Option<usize>) -> Result<SeqWriter, Error> {
+        Ok(SeqWriter(Vec::with_capacity(len.unwrap_or(0))))
+    }
+    fn serialize_tuple(self, len: usize) -> Result<SeqWriter, Error> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(self, _name: &'static str, len: usize) -> Result<SeqWriter, Error> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<VariantWriter<SeqWriter>, Error> {
+        Ok(VariantWriter { variant, inner: SeqWriter(Vec::with_capacity(len)) })
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<ObjWriter, Error> {
+        Ok(ObjWriter { entries: Vec::new(), key: None })
+    }
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<ObjWriter, Error> {
+        self.serialize_map(None)
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<VariantWriter<ObjWriter>, Error> {
+        Ok(VariantWriter { variant, inner: ObjWriter { entries: Vec::new(), key: None } })
+    }
+}
+
+impl ser::SerializeSeq for SeqWriter {
+    type Ok = Value;
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.0.push(value.serialize(ValueSerializer)?);
+        Ok(())
+    }
+    fn end(self) -> Result<Value, Error> {
+        Ok(Value::Arr(self.0))
+    }
+}
+
+impl ser::SerializeTuple for SeqWriter {
+    type Ok = Value;
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        ser::SerializeSeq::serialize_element(self, value)
+    }
+    fn end(self) -> Result<Value, Error> {
+        ser::SerializeSeq::end(self)
+    }
+}
+
+impl ser::SerializeTupleStruct for SeqWriter {
+    type Ok = Value;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        ser::SerializeSeq::serialize_element(self, value)
+    }
+    fn end(self) -> Result<Value, Error> {
+        ser::SerializeSeq::end(self)
+    }
+}
+
+impl ser::SerializeTupleVariant for VariantWriter<SeqWriter> {
+    type Ok = Value;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        ser::SerializeSeq::serialize_element(&mut self.inner, value)
+    }
+    fn end(self) -> Result<Value, Error> {
+        Ok(obj_of(self.variant, Value::Arr(self.inner.0)))
+    }
+}
+
+impl ser::SerializeMap for ObjWriter {
+    type Ok = Value;
+    type Error = Error;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
+        match key.serialize(ValueSerializer)? {
+            Value::Str(key) => {
+                self.key = Some(key);
+                Ok(())
+            }
+            _ => Err(Error("an object key must be a string".to_owned())),
+        }
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        let value = value.serialize(ValueSerializer)?;
+        let key = self.key.take().unwrap_or_default();
+        self.entries.push((key, value));
+        Ok(())
+    }
+    fn end(self) -> Result<Value, Error> {
+        Ok(Value::Obj(self.entries))
+    }
+}
+
+impl ser::SerializeStruct for ObjWriter {
+    type Ok = Value;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Error> {
+        let value = value.serialize(ValueSerializer)?;
+        self.entries.push((key.to_owned(), value));
+        Ok(())
+    }
+    fn end(self) -> Result<Value, Error> {
+        Ok(Value::Obj(self.entries))
+    }
+}
+
+impl ser::SerializeStructVariant for VariantWriter<ObjWriter> {
+    type Ok = Value;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Error> {
+        ser::SerializeStruct::serialize_field(&mut self.inner, key, value)
+    }
+    fn end(self) -> Result<Value, Error> {
+        Ok(obj_of(self.variant, Value::Obj(self.inner.entries)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq)]
+    struct Inner {
+        tab_id: u16,
+    }
+
+    impl FromValue for Inner {
+        fn from_value(v: &Value) -> Result<Self, PresenceError> {
+            let o = Obj::strict(v, &["tabId"])?;
+            Ok(Self { tab_id: o.req("tabId")? })
+        }
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct Outer {
+        name: String,
+        inner: Option<Inner>,
+        list: Vec<f64>,
+    }
+
+    impl FromValue for Outer {
+        fn from_value(v: &Value) -> Result<Self, PresenceError> {
+            let o = Obj::strict(v, &["name", "inner", "list"])?;
+            Ok(Self { name: o.req("name")?, inner: o.opt("inner")?, list: o.or_default("list")? })
+        }
+    }
+
+    fn obj(entries: &[(&str, Value)]) -> Value {
+        Value::Obj(entries.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect())
+    }
+
+    #[test]
+    fn reads_structs_options_and_numbers() {
+        let v = obj(&[
+            ("name", Value::Str("a".into())),
+            ("inner", obj(&[("tabId", Value::Num(7.0))])),
+            ("list", Value::Arr(vec![Value::Num(1.5), Value::Num(-2.0)])),
+        ]);
+        let got: Outer = from_value(&v).expect("valid");
+        assert_eq!(got, Outer { name: "a".into(), inner: Some(Inner { tab_id: 7 }), list: vec![1.5, -2.0] });
+        let null_inner: Outer =
+            from_value(&obj(&[("name", Value::Str("a".into())), ("inner", Value::Null)])).expect("null is None");
+        assert_eq!(null_inner.inner, None);
+        let from_json: Value = serde_json::from_str(r#"{"name":"a","list":[1,2.5]}"#).expect("JSON");
+        assert_eq!(from_value::<Outer>(&from_json).expect("valid").list, vec![1.0, 2.5]);
+    }
+
+    #[test]
+    fn refuses_unknown_fields_at_any_depth_and_names_them() {
+        let top = obj(&[("name", Value::Str("a".into())), ("nmae", Value::Str("b".into()))]);
+        let err = from_value::<Outer>(&top).expect_err("typo");
+        assert_eq!(err.field(), Some("nmae"), "{err}");
+        assert!(err.to_string().contains("unknown field `nmae`, expected one of `name`, `inner`, `list`"), "{err}");
+        let nested = obj(&[("name", Value::Str("a".into())), ("inner", obj(&[("tabid", Value::Num(1.0))]))]);
+        let err = from_value::<Outer>(&nested).expect_err("nested typo");
+        assert_eq!(err.field(), Some("tabid"), "{err}");
+        let missing = from_value::<Outer>(&obj(&[])).expect_err("missing");
+        assert_eq!(missing.field(), Some("name"), "{missing}");
+        assert!(missing.to_string().contains("missing field `name`"), "{missing}");
+    }
+
+    #[test]
+    fn type_errors_say_what_was_received_and_what_is_allowed() {
+        let err = from_value::<Inner>(&obj(&[("tabId", Value::Num(1.25))])).expect_err("fraction");
+        assert_eq!((err.code(), err.field()), ("invalidInput", None));
+        assert!(
+            err.to_string().contains("tabId: invalid type: number 1.25, expected an integer from 0 to 65535"),
+            "{err}"
+        );
+        let err = from_value::<Inner>(&obj(&[("tabId", Value::Num(70000.0))])).expect_err("range");
+        assert!(err.to_string().contains("invalid value: number 70000, expected an integer from 0 to 65535"), "{err}");
+        let err = from_value::<Outer>(&obj(&[("name", Value::Other("a function"))])).expect_err("function");
+        assert!(err.to_string().contains("name: invalid type: a function, expected a string"), "{err}");
+        let err = from_value::<Outer>(&Value::Str("x".into())).expect_err("not an object");
+        assert!(err.to_string().contains("invalid type: string \"x\", expected an object"), "{err}");
+        let err = pick(&Value::Str("zom".into()), &["zoom", "webex"], &[1, 2]).expect_err("unknown");
+        assert!(err.to_string().contains("unknown variant `zom`, expected one of `zoom`, `webex`"), "{err}");
+        assert_eq!(pick(&Value::Str("webex".into()), &["zoom", "webex"], &[1, 2]).expect("known"), 2);
+        let err = from_value::<BTreeMap<String, String>>(&obj(&[("a", Value::Num(1.0))])).expect_err("not text");
+        assert!(err.to_string().contains("a: invalid type: number 1, expected a string"), "{err}");
+    }
+
+    #[test]
+    fn writes_structs_in_field_order() {
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Out {
+            b_key: Option<u32>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            skipped: Option<u32>,
+            a: Vec<bool>,
+        }
+        let v = to_value(&Out { b_key: None, skipped: None, a: vec![true] }).expect("serializable");
+        assert_eq!(v, obj(&[("bKey", Value::Null), ("a", Value::Arr(vec![Value::Bool(true)]))]));
+    }
+}
