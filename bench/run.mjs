@@ -208,7 +208,7 @@ async function main() {
       exts.push(ext);
     }
     const [O, B] = exts;
-    const chromiumVersion = await ctx.pages()[0].evaluate(() => navigator.userAgent).then((ua) => /Chrome\/([\d.]+)/.exec(ua)?.[1] ?? ua);
+    const chromiumVersion = sh(process.env.CHROMIUM_BIN ?? "/usr/bin/chromium", ["--version"]) ?? "unknown";
 
     // Configure: ours through its settings + a real MSAL sign-in; the baseline gets the sim URL.
     await (await workerOf(O)).evaluate(async (st) => {
@@ -240,6 +240,8 @@ async function main() {
       writes: entries.filter((r) => r.method === "POST" && r.path.startsWith("/v1.0/")).length,
       reads: entries.filter((r) => r.method === "GET" && r.path.startsWith("/v1.0/")).length,
       token: entries.filter((r) => /\/oauth2\/v2\.0\/(token|authorize)$/.test(r.path) || r.path === "/_sim/token").length,
+      metadata: entries.filter((r) => r.path.endsWith("/.well-known/openid-configuration")).length,
+      preflight: entries.filter((r) => r.method === "OPTIONS").length,
     });
 
     const names = ["set-busy", "set-available"];
@@ -440,7 +442,11 @@ async function main() {
     }
 
     // ----- diagnostics: where our warm shortcut spends its time (instrumented, not in the medians) -----
-    const breakdown = await warmBreakdown(await workerOf(O), clear, log, isWrite, clock);
+    const breakdown = {
+      ours: await warmBreakdown(await workerOf(O), clear, log, isWrite, clock),
+      baseline: await warmBreakdown(await workerOf(B), clear, log, isWrite, clock),
+    };
+    const traces = process.env.BENCH_TRACE === "0" ? null : await traceDiagnostics(ctx, exts, coldOnce, popupOnce);
 
     // ----- sizes -----
     const wasmFile = existsSync(join(SHIPPED, "pkg")) ? readdirSync(join(SHIPPED, "pkg")).find((f) => f.endsWith(".wasm")) : undefined;
@@ -454,7 +460,7 @@ async function main() {
       baselineTotal: dirFiles(BASELINE_SRC).reduce((n, f) => n + statSync(f).size, 0),
     };
 
-    const report = buildReport({ samples, reqCounts, extra, wasmSamples, sizes, breakdown, meetingBuilt, problems, chromiumVersion, load0, clock, ids: { ours: O.id, baseline: B.id } });
+    const report = buildReport({ samples, reqCounts, extra, wasmSamples, sizes, breakdown, traces, meetingBuilt, problems, chromiumVersion, load0, clock, ids: { ours: O.id, baseline: B.id } });
     mkdirSync(RESULTS, { recursive: true });
     writeFileSync(join(RESULTS, "latest.json"), JSON.stringify(report, null, 2) + "\n");
     printReport(report);
@@ -555,11 +561,10 @@ function interactiveDetector() {
  * In a freshly started worker of our extension: cost of instantiating the shipped wasm, measured
  * on a copy made unique by an appended custom section (so V8's module cache cannot answer it),
  * with stub imports: fetch → compile → instantiate, and instantiateStreaming as the glue's init()
- * does. Plus the resource timing of the real init()'s .wasm fetch, relative to worker start.
+ * does.
  */
 async function measureWasmInWorker() {
   const url = chrome.runtime.getURL("pkg/presence_switch_bg.wasm");
-  const res = performance.getEntriesByType("resource").find((e) => e.name === url);
   const t0 = performance.now();
   const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
   const t1 = performance.now();
@@ -594,8 +599,6 @@ async function measureWasmInWorker() {
     compileMs: t3 - t2,
     instantiateMs: t4 - t3,
     streamingMs: t6 - t5,
-    realFetchStartMs: res ? res.startTime : null,
-    realFetchEndMs: res ? res.responseEnd : null,
   };
 }
 
@@ -614,6 +617,9 @@ async function warmBreakdown(/** @type {import("playwright-core").Worker} */ w, 
       /** @type {(() => void)[]} */
       const undo = [];
       const wrap = (/** @type {any} */ obj, /** @type {string} */ key, /** @type {string} */ label) => {
+        if (!obj || typeof obj[key] !== "function") {
+          return; // API not granted to this extension
+        }
         const orig = obj[key];
         obj[key] = function (/** @type {any[]} */ ...args) {
           const s = performance.now();
@@ -713,7 +719,7 @@ function buildReport(a) {
       keyed.set(k, (keyed.get(k) ?? 0) + 1);
     }
     const [k, n] = [...keyed.entries()].sort((p, q) => q[1] - p[1])[0];
-    return { ...JSON.parse(k), seen: `${n}/${xs.length}`, max: { writes: Math.max(...xs.map((x) => x.writes)), reads: Math.max(...xs.map((x) => x.reads)), token: Math.max(...xs.map((x) => x.token)) } };
+    return { ...JSON.parse(k), seen: `${n}/${xs.length}`, max: { writes: Math.max(...xs.map((x) => x.writes)), reads: Math.max(...xs.map((x) => x.reads)), token: Math.max(...xs.map((x) => x.token)), metadata: Math.max(...xs.map((x) => x.metadata)), preflight: Math.max(...xs.map((x) => x.preflight)) } };
   };
   /** @type {Record<string, any>} */
   const requests = {};
@@ -729,7 +735,6 @@ function buildReport(a) {
     compilePlusInstantiateMs: summary(w.map((x) => x.compileMs + x.instantiateMs)),
     instantiateStreamingMs: summary(w.map((x) => x.streamingMs)),
     fetchMs: summary(w.map((x) => x.fetchMs)),
-    realInitFetchEndAfterWorkerStartMs: summary(w.filter((x) => x.realFetchEndMs !== null).map((x) => x.realFetchEndMs)),
     errors: wasmSamples.filter((x) => x.error).map((x) => x.error),
   };
   const sim = requests;
@@ -773,18 +778,19 @@ function buildReport(a) {
     },
     sizes: { ...sizes, wasmBudgetGzip: 48 * 1024, wasmPass: sizes.wasm ? sizes.wasm.gzip <= 48 * 1024 : null },
     warmBreakdown: a.breakdown,
+    traces: a.traces,
     problems: a.problems,
   };
 }
 
 const WASM_METHOD =
-  "In a freshly started (cold) worker of our extension, after its command: the shipped .wasm bytes plus a random custom section (defeats V8's module cache), WebAssembly.compile + WebAssembly.instantiate with stub imports, and WebAssembly.instantiateStreaming (what init() does). realInitFetchEnd = resource-timing responseEnd of the real init()'s .wasm fetch after the worker's time origin. V8 compiles wasm functions lazily, so part of the cost lands on the first core call.";
+  "In a freshly started (cold) worker of our extension, after its command: the shipped .wasm bytes plus a random custom section (defeats V8's module cache), WebAssembly.compile + WebAssembly.instantiate with stub imports, and WebAssembly.instantiateStreaming (what init() does).  The real init() in a cold start shows in the CDP trace (wasm.* / v8.wasm.compileConsume events: Chromium serves it from its wasm code cache). V8 compiles wasm functions lazily, so part of the cost lands on the first core call.";
 
 const DEFINITIONS = {
   popup:
     "popup.html opened in a tab (page.goto); inside the page, performance.now() (origin = navigation start, so Playwright overhead is excluded) when a MutationObserver first sees all six status buttons enabled and the cached presence (chrome.storage.session) shown. Both popups also send one presence read to their worker after that paint.",
   warm: "Date.now() in the service worker just before handleCommand(set-busy|set-available) → timeMs of the resulting POST at the simulator. Warm = the worker handled a command moments before (a token in memory for both: ours from real MSAL after a real sign-in, cached in SW memory; the baseline's from /_sim/token at worker start).",
-  cold: "Worker stopped with CDP Target.closeTarget (marker checked: a new worker runs), 100 ms settle, then Date.now() in an extension page just before chrome.runtime.sendMessage({type:'bench/command'}) → the POST's timeMs. The message wakes the worker; a bench-only wrapper module (background.js = import of the original worker, renamed, + one listener) calls the same handleCommand the onCommand listener calls. Ours then needs wasm init + a silent MSAL token through its offscreen document; the baseline fetches /_sim/token.",
+  cold: "Worker stopped with CDP Target.closeTarget (marker checked: a new worker runs), 100 ms settle, then Date.now() in an extension page just before chrome.runtime.sendMessage({type:'bench/command'}) → the POST's timeMs. The message wakes the worker; a bench-only wrapper module (background.js = import of the original worker, renamed, + one listener) calls the same handleCommand the onCommand listener calls. Ours then needs wasm init + a silent MSAL token through its offscreen document; the baseline fetches /_sim/token (control paths are not in the simulator's log, so its T count stays 0).",
   meeting:
     "Meet fixture (context.route of https://meet.google.com/abc-defg-hij): Date.now() in the page just before the fixture flips <html data-call-state> to in-call → timeMs of the write; the same for left → restore.",
   clock: "The simulator's timeMs is its clock (real time + offset; the bench never advances it and subtracts any offset read from /_sim/clock). Both clocks are the machine's wall clock in whole ms.",
@@ -799,7 +805,7 @@ function printReport(r) {
     const result = m.pass === null ? "n/a" : m.pass ? "pass" : `FAIL${m.passMedian === false ? " (median)" : ""}${m.passRatio === false ? " (ratio)" : ""}`;
     rows.push([m.label, fmt(m.ours), fmt(m.baseline), m.ratio === null ? "n/a" : m.ratio.toFixed(2), `≤${m.target.ratioMax.toFixed(2)}×, ≤${m.target.medianMaxMs} ms`, result]);
   }
-  const cnt = (/** @type {any} */ c) => (c && typeof c === "object" ? `${c.writes}W ${c.reads}R ${c.token}T` : c ?? "n/a");
+  const cnt = (/** @type {any} */ c) => (c && typeof c === "object" ? `${c.writes}W ${c.reads}R ${c.token}T${c.metadata ? ` ${c.metadata}M` : ""}${c.preflight ? ` ${c.preflight}P` : ""}` : c ?? "n/a");
   const q = r.requests;
   rows.push(["requests: popup open", cnt(q.popupOpen.ours), cnt(q.popupOpen.baseline), "", "≤1 read", ""]);
   rows.push(["requests: popup click", cnt(q.popupClick.ours), cnt(q.popupClick.baseline), "", "1W ≤1R", q.pass.popupClick ? "pass" : "FAIL"]);
@@ -819,18 +825,161 @@ function printReport(r) {
   for (const row of rows.slice(1)) {
     process.stdout.write(line(row) + "\n");
   }
-  const b = r.warmBreakdown;
-  process.stdout.write(
-    `\nours, warm shortcut, instrumented: write at ${b.writeAtMs} ms; ${b.callsBeforeTheWrite} chrome.* calls awaited before the first fetch (${b.awaitedBeforeTheWriteMs} ms inside them), first fetch at ${b.firstFetchStartMs} ms:\n` +
-      b.calls.map((/** @type {any} */ c) => `    ${c.startMs.toFixed(2).padStart(7)} → ${c.endMs.toFixed(2).padStart(7)}  ${c.call}`).join("\n") +
-      "\n",
-  );
+  for (const [who, b] of Object.entries(r.warmBreakdown)) {
+    process.stdout.write(
+      `\n${who}, warm shortcut, instrumented (not in the medians): write at ${b.writeAtMs} ms; ${b.callsBeforeTheWrite} chrome.* calls before the first fetch (${b.awaitedBeforeTheWriteMs} ms inside them), first fetch at ${b.firstFetchStartMs} ms:\n` +
+        b.calls.map((/** @type {any} */ c) => `    ${c.startMs.toFixed(2).padStart(7)} → ${c.endMs.toFixed(2).padStart(7)}  ${c.call}`).join("\n") +
+        "\n",
+    );
+  }
+  if (r.traces) {
+    printTraces(r.traces);
+  }
   const m = r.machine;
   process.stdout.write(
-    `\nnotes: n=${r.reps} per cell after ${r.warmup} warm-ups, interleaved; W/R/T = Graph writes / Graph reads / token-endpoint requests per action (most frequent; see JSON for max).\n` +
+    `\nnotes: n=${r.reps} per cell after ${r.warmup} warm-ups, interleaved; W/R/T/M/P = Graph writes / Graph reads / token-endpoint requests / openid-configuration reads / CORS preflights per action (most frequent; see JSON for max).\n` +
       `  popup: ${r.definitions.popup}\n  warm: ${r.definitions.warm}\n  cold: ${r.definitions.cold}\n  meeting: ${r.definitions.meeting}\n  wasm: ${WASM_METHOD}\n` +
-      `  machine: ${m.nproc} cores (${m.cpu}), load ${m.loadavgStart.map((x) => x.toFixed(2)).join(" ")} → ${m.loadavgEnd.map((x) => x.toFixed(2)).join(" ")}, Chromium ${m.chromium}, node ${m.node}; commit ${r.commit?.slice(0, 10)}${r.dirty ? " (dirty)" : ""}\n`,
+      `  machine: ${m.nproc} cores (${m.cpu}), load ${m.loadavgStart.map((x) => x.toFixed(2)).join(" ")} → ${m.loadavgEnd.map((x) => x.toFixed(2)).join(" ")}, ${m.chromium}, node ${m.node}; commit ${r.commit?.slice(0, 10)}${r.dirty ? " (dirty)" : ""}\n`,
   );
+}
+
+
+// --- profile: Chromium tracing through CDP (one extra cold start and popup open per extension) ---
+
+const TRACE_CATEGORIES = [
+  "toplevel",
+  "v8",
+  "v8.execute",
+  "v8.wasm",
+  "devtools.timeline",
+  "disabled-by-default-devtools.timeline",
+  "blink.user_timing",
+  "loading",
+  "ServiceWorker",
+  "extensions",
+];
+
+/**
+ * One traced cold start and one traced popup open per extension (not in the medians). Raw traces
+ * go to bench/results/trace-<ext>-<kind>.json (open in chrome://tracing or Perfetto); the summary
+ * lists, per thread, the trace events with the most inclusive time in the measured window.
+ * @param {import("playwright-core").BrowserContext} ctx
+ * @param {Ext[]} exts
+ * @param {(e: Ext, n: string, record?: boolean) => Promise<void>} coldOnce
+ * @param {(e: Ext, record?: boolean) => Promise<void>} popupOnce
+ */
+async function traceDiagnostics(ctx, exts, coldOnce, popupOnce) {
+  /** @type {Record<string, any>} */
+  const out = {};
+  mkdirSync(RESULTS, { recursive: true });
+  for (const ext of exts) {
+    for (const [kind, fn] of /** @type {const} */ ([
+      ["cold", () => coldOnce(ext, "set-busy", false)],
+      ["popup", () => popupOnce(ext, false)],
+    ])) {
+      const cdp = await ctx.newCDPSession(ext.benchPage);
+      /** @type {any[]} */
+      const events = [];
+      cdp.on("Tracing.dataCollected", (e) => events.push(...e.value));
+      const complete = new Promise((r) => cdp.once("Tracing.tracingComplete", r));
+      await cdp.send("Tracing.start", { traceConfig: { includedCategories: TRACE_CATEGORIES, recordMode: "recordAsMuchAsPossible" }, transferMode: "ReportEvents" });
+      await sleep(50);
+      const mark = await ext.benchPage.evaluate(() => performance.timeOrigin + performance.now());
+      try {
+        await fn();
+      } finally {
+        await cdp.send("Tracing.end");
+        await complete;
+        await cdp.detach().catch(() => {});
+      }
+      const file = join(RESULTS, `trace-${ext.name}-${kind}.json`);
+      writeFileSync(file, JSON.stringify({ traceEvents: events }));
+      out[`${ext.name} ${kind}`] = { file: relative(root, file), ...summarizeTrace(events, mark) };
+    }
+  }
+  return out;
+}
+
+/**
+ * Per thread of the extension's renderer and the browser: inclusive ms per event name (nested
+ * events of the same name counted once), top entries.
+ * @param {any[]} events
+ * @param {number} _markMs
+ */
+function summarizeTrace(events, _markMs) {
+  /** @type {Map<string, string>} */
+  const threadNames = new Map();
+  for (const e of events) {
+    if (e.ph === "M" && e.name === "thread_name") {
+      threadNames.set(`${e.pid}:${e.tid}`, e.args?.name ?? "?");
+    }
+  }
+  /** @type {Map<string, any[]>} */
+  const perThread = new Map();
+  const open = new Map();
+  for (const e of events) {
+    const key = `${e.pid}:${e.tid}`;
+    let ev = null;
+    if (e.ph === "X" && typeof e.dur === "number") {
+      ev = { name: e.name, ts: e.ts, end: e.ts + e.dur };
+    } else if (e.ph === "B") {
+      open.set(`${key}:${e.name}`, e.ts);
+    } else if (e.ph === "E" && open.has(`${key}:${e.name}`)) {
+      ev = { name: e.name, ts: open.get(`${key}:${e.name}`), end: e.ts };
+      open.delete(`${key}:${e.name}`);
+    }
+    if (ev) {
+      if (!perThread.has(key)) {
+        perThread.set(key, []);
+      }
+      /** @type {any[]} */ (perThread.get(key)).push(ev);
+    }
+  }
+  /** @type {any[]} */
+  const threads = [];
+  for (const [key, evs] of perThread) {
+    const name = threadNames.get(key) ?? key;
+    if (!/ServiceWorker|CrRendererMain|CrBrowserMain|DedicatedWorker/i.test(name)) {
+      continue;
+    }
+    /** @type {Map<string, number>} */
+    const total = new Map();
+    /** @type {Map<string, number>} */
+    const until = new Map();
+    evs.sort((a, b) => a.ts - b.ts);
+    for (const ev of evs) {
+      const covered = until.get(ev.name) ?? -Infinity;
+      if (ev.ts >= covered) {
+        total.set(ev.name, (total.get(ev.name) ?? 0) + (ev.end - ev.ts));
+        until.set(ev.name, ev.end);
+      } else if (ev.end > covered) {
+        total.set(ev.name, (total.get(ev.name) ?? 0) + (ev.end - covered));
+        until.set(ev.name, ev.end);
+      }
+    }
+    const top = [...total.entries()]
+      .filter(([n]) => !GENERIC_EVENTS.has(n))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 12)
+      .map(([n, us]) => ({ event: n, ms: Math.round(us / 10) / 100 }));
+    if (top.length && top[0].ms >= 0.5) {
+      threads.push({ thread: name, pid: Number(key.split(":")[0]), top });
+    }
+  }
+  return { threads };
+}
+
+/** Scheduler wrappers that say nothing about the cause. */
+const GENERIC_EVENTS = new Set(["RunTask", "ThreadControllerImpl::RunTask", "RunMicrotasks", "Receive mojo message", "Receive mojo reply", "SimpleWatcher::OnHandleReady", "BlinkScheduler_PerformMicrotaskCheckpoint", "Closed mojo endpoint", "ThreadPool_RunTask"]);
+
+/** @param {Record<string, any>} traces */
+function printTraces(traces) {
+  for (const [what, t] of Object.entries(traces)) {
+    process.stdout.write(`\ntrace ${what} (${t.file}):\n`);
+    for (const th of t.threads) {
+      process.stdout.write(`  [${th.thread} pid ${th.pid}] ` + th.top.slice(0, 8).map((/** @type {any} */ x) => `${x.event} ${x.ms}`).join(", ") + "\n");
+    }
+  }
 }
 
 main().catch((e) => {
