@@ -9,7 +9,8 @@
  */
 import { ready } from "./lib/presence.js";
 import { handleMessage } from "./lib/router.js";
-import { handleCommand, handleAlarm } from "./lib/actions.js";
+import { handleCommand, handleAlarm, onUserWrite } from "./lib/actions.js";
+import * as meeting from "./lib/meeting.js";
 import { onSettingsChanged } from "./lib/auth.js";
 import { OFFSCREEN_PREFIX } from "./lib/messages.js";
 import { LocalKey } from "./lib/storage.js";
@@ -32,6 +33,10 @@ chrome.commands.onCommand.addListener((command) => {
 });
 
 chrome.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === meeting.ALARM_MEETING_RETRY) {
+    meeting.retryDue().catch((/** @type {unknown} */ e) => console.warn("meeting retry failed:", toErrorData(e).code));
+    return;
+  }
   ready
     .then(() => handleAlarm(alarm))
     .catch((/** @type {unknown} */ e) => console.warn(`alarm ${alarm.name} failed:`, toErrorData(e).code));
@@ -41,7 +46,28 @@ chrome.storage.onChanged.addListener((changes, area) => {
   if (area === "local" && LocalKey.SETTINGS in changes) {
     onSettingsChanged().catch((/** @type {unknown} */ e) => console.warn("settings change:", toErrorData(e).code));
   }
+  if (area === "local" && LocalKey.MEETING_SETTINGS in changes) {
+    meeting.settingsChanged().catch((/** @type {unknown} */ e) => console.warn("meeting settings change:", toErrorData(e).code));
+  }
 });
+
+// Meeting auto-set (lib/meeting.js). Each call queues one step of the core's meeting machine;
+// the steps run strictly in order, and the worker-start step below is always the first.
+/** @param {string} what */
+const meetingFailed = (what) => (/** @type {unknown} */ e) => console.warn(`meeting ${what} failed:`, toErrorData(e).code);
+chrome.tabs.onRemoved.addListener((tabId) => {
+  meeting.tabRemoved(tabId).catch(meetingFailed("tab close"));
+});
+chrome.tabs.onUpdated.addListener((tabId, changeInfo, tab) => {
+  meeting.tabUpdated(tabId, changeInfo, tab).catch(meetingFailed("tab update"));
+});
+chrome.runtime.onStartup.addListener(() => {
+  meeting.browserStart().catch(meetingFailed("browser start"));
+});
+onUserWrite(() => {
+  meeting.userChanged().catch(meetingFailed("user change"));
+});
+meeting.workerStart().catch(meetingFailed("worker start"));
 
 // e2e hook: browser shortcuts cannot be pressed from Playwright (toolchain.md pitfall 9), so the
 // tests call the very handler the onCommand listener calls.

@@ -25,6 +25,31 @@ const KEEP_PRESENT_EXPIRATION = "PT10M";
 
 const queue = createQueue();
 
+/**
+ * Completed user writes of a preferred presence (popup, shortcut, their throttled resends). The
+ * meeting auto-set compares it around its own requests (lib/meeting.js), and is told after each.
+ */
+let userWrites = 0;
+/** @type {Array<() => void>} */
+const userWriteListeners = [];
+
+/** @param {() => void} listener called after each successful user write of a preferred presence */
+export function onUserWrite(listener) {
+  userWriteListeners.push(listener);
+}
+
+/** How many user writes have completed in this worker's life. */
+export function userWriteCount() {
+  return userWrites;
+}
+
+function userWrote() {
+  userWrites += 1;
+  for (const listener of userWriteListeners) {
+    listener();
+  }
+}
+
 /** @param {number} ms */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -34,11 +59,15 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Builds, sends and interprets one Graph call, following the core's next step.
+ * With `retry: false` (meeting auto-set, whose state machine owns retries) a throttled answer is
+ * not waited for: it throws at once with `retryAfterSeconds`. Every failure after a response
+ * carries its HTTP `status`.
  * @param {import("./presence.js").RequestInput} fields buildRequest input without endpoint and ids
  * @param {Origin} origin
+ * @param {{ retry?: boolean }} [opts]
  * @returns {Promise<{ ok: true, presence?: any }>}
  */
-async function graph(fields, origin) {
+async function graph(fields, origin, { retry = true } = {}) {
   await ready;
   const cfg = await currentConfig();
   const request = buildRequest({
@@ -71,6 +100,10 @@ async function graph(fields, origin) {
       return r;
     }
     const err = r.error;
+    if (err.next === "retry" && !retry) {
+      const extra = err.retryAfterSeconds !== undefined ? { retryAfterSeconds: err.retryAfterSeconds } : {};
+      throw Object.assign(new ShellError(err.code, err.message, extra), { status: response.status });
+    }
     if (err.next === "retry") {
       const seconds = Math.max(0, Number(err.retryAfterSeconds ?? 1));
       if (seconds > MAX_INLINE_WAIT_SECONDS) {
@@ -93,10 +126,23 @@ async function graph(fields, origin) {
       continue;
     }
     if (err.next === "signIn") {
-      throw new ShellError("signInNeeded", `${String(fields.action)}: still ${err.code} after a fresh token`);
+      throw Object.assign(new ShellError("signInNeeded", `${String(fields.action)}: still ${err.code} after a fresh token`), { status: response.status });
     }
-    throw new ShellError(err.code, err.message, err.retryAfterSeconds !== undefined ? { retryAfterSeconds: err.retryAfterSeconds } : {});
+    const extra = err.retryAfterSeconds !== undefined ? { retryAfterSeconds: err.retryAfterSeconds } : {};
+    throw Object.assign(new ShellError(err.code, err.message, extra), { status: response.status });
   }
+}
+
+/**
+ * Meeting auto-set: one Graph call in the write queue, never a window, no retry of its own (the
+ * meeting machine schedules them). `task` gets the call to make, so it can decide at its turn in
+ * the queue whether to send at all.
+ * @template T
+ * @param {(call: (fields: import("./presence.js").RequestInput) => Promise<{ ok: true, presence?: any }>) => Promise<T>} task
+ * @returns {Promise<T>}
+ */
+export function automaticRequest(task) {
+  return queue.run(() => task((fields) => graph(fields, { interactive: false }, { retry: false })));
 }
 
 /**
@@ -134,6 +180,7 @@ async function doSet(availability, expiration, origin) {
   const nowMs = Date.now();
   const eff = effectiveExpiry({ availability, ...(expiration ? { expiration } : {}), nowMs });
   await setLocal(LocalKey.LAST_SET, { availability, untilMs: eff.untilMs ?? null, isDefault: eff.isDefault === true, setAtMs: nowMs });
+  userWrote();
   await showState(availability);
   const presence = await readPresence(origin);
   return { presence, untilMs: eff.untilMs ?? null, noSession: looksSessionless(availability, presence) };
@@ -144,6 +191,7 @@ async function doReset(origin) {
   await cancelPendingRetry();
   await graph({ action: "clearUserPreferredPresence" }, origin);
   await setLocal(LocalKey.LAST_SET, null);
+  userWrote();
   await showState(null);
   const presence = await readPresence(origin);
   return { presence, untilMs: null, noSession: false };
@@ -308,6 +356,9 @@ export async function handleAlarm(alarm) {
       await removeSession(SessionKey.PENDING_RETRY);
       if (pending) {
         await enqueue(() => graph(pending.fields, origin));
+        if (/PreferredPresence$/.test(String(pending.fields?.action))) {
+          userWrote();
+        }
       }
     }
   } catch (e) {

@@ -38,3 +38,23 @@ export async function showFailure(error) {
     priority: 1,
   });
 }
+
+/**
+ * Meeting auto-set on the badge: while meeting tabs are open, "MTG" (localised) in the meeting
+ * colour; afterwards, back to what the popup's own last status shows (or nothing). A failure
+ * badge ("!") is left alone when the meeting ends, so an unread problem is not hidden.
+ * @param {boolean} active
+ * @param {string | null} ownAvailability the popup's unexpired last status, if any
+ */
+export async function showMeeting(active, ownAvailability) {
+  if (active) {
+    await chrome.action.setBadgeText({ text: chrome.i18n.getMessage("badgeMeeting") });
+    await chrome.action.setBadgeBackgroundColor({ color: "#5B5FC7" });
+    await chrome.action.setTitle({ title: `${chrome.i18n.getMessage("extName")}: ${chrome.i18n.getMessage("titleMeetingActive")}` });
+    return;
+  }
+  if ((await chrome.action.getBadgeText({})) === "!") {
+    return;
+  }
+  await showState(ownAvailability);
+}

@@ -5,6 +5,10 @@
  * - `auth/*`, `presence/*`, `keepPresent/*`: popup/options → service worker (lib/router.js).
  * - `offscreen/*`: service worker → auth host (offscreen.js). The router ignores them, the
  *   auth host ignores everything else, so exactly one side answers each message.
+ * - `meeting/*`: content scripts on meeting sites → service worker (lib/meeting.js, checked by
+ *   lib/meeting-guard.js). `meeting/hello` `{type}` answers `{site, meetingId, trigger}` for the
+ *   sender's own page, or null; `meeting/joined` / `meeting/left` `{type, site, meetingId}`
+ *   answer `{ok: true}`. Extension pages cannot send them, content scripts nothing else.
  *
  * Every answer is an envelope: `{ok: true, value}` or `{ok: false, error: {code, message}}`.
  * No message to the popup or to a content script ever carries a token.
@@ -18,6 +22,10 @@ export const Msg = Object.freeze({
   PRESENCE_SET: "presence/set",
   PRESENCE_RESET: "presence/reset",
   KEEP_PRESENT_SET: "keepPresent/set",
+
+  MEETING_HELLO: "meeting/hello",
+  MEETING_JOINED: "meeting/joined",
+  MEETING_LEFT: "meeting/left",
 
   OFFSCREEN_SILENT: "offscreen/silent",
   OFFSCREEN_BEGIN_REDIRECT: "offscreen/beginRedirect",

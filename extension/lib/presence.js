@@ -18,6 +18,11 @@ import init, * as core from "../pkg/presence_switch.js";
  * @typedef {import("../pkg/presence_switch.js").CloudConfig} CloudConfig
  * @typedef {import("../pkg/presence_switch.js").Cloud} Cloud
  * @typedef {import("../pkg/presence_switch.js").GraphRequest} GraphRequest
+ * @typedef {import("../pkg/presence_switch.js").MeetingMatch} MeetingMatch
+ * @typedef {import("../pkg/presence_switch.js").MeetingState} MeetingState
+ * @typedef {import("../pkg/presence_switch.js").MeetingEvent} MeetingEvent
+ * @typedef {import("../pkg/presence_switch.js").MeetingEffect} MeetingEffect
+ * @typedef {import("../pkg/presence_switch.js").CustomPattern} CustomPattern
  */
 
 export const ready = init({ module_or_path: chrome.runtime.getURL("pkg/presence_switch_bg.wasm") });
@@ -32,4 +37,7 @@ export const {
   buildRequest,
   interpretResponse,
   sendRequest,
+  matchMeeting,
+  validateMeetingPattern,
+  meetingStep,
 } = core;

@@ -9,6 +9,7 @@ import { ShellError, toErrorData } from "./errors.js";
 import { STATUSES } from "./status.js";
 import * as auth from "./auth.js";
 import * as actions from "./actions.js";
+import * as meeting from "./meeting.js";
 
 const SETTABLE = new Set(STATUSES.map((s) => s.availability));
 
@@ -19,11 +20,15 @@ const SETTABLE = new Set(STATUSES.map((s) => s.availability));
  */
 export async function handleMessage(msg, sender) {
   try {
-    if (sender.id !== chrome.runtime.id || !sender.url?.startsWith(chrome.runtime.getURL(""))) {
-      // Only extension pages (popup, options; also when opened in a tab) talk to the router. No
-      // content scripts today; meeting detection will add its own, token-free message types.
-      throw new ShellError("forbidden", "messages are accepted from extension pages only");
+    if (sender.id !== chrome.runtime.id) {
+      throw new ShellError("forbidden", "messages are accepted from this extension only");
     }
+    if (!sender.url?.startsWith(chrome.runtime.getURL(""))) {
+      // Not an extension page, so one of our content scripts (meeting sites): it may only use
+      // the token-free meeting/* messages, which lib/meeting.js checks and counts.
+      return await meeting.handleContentMessage(msg, sender);
+    }
+    // Extension pages (popup, options; also when opened in a tab).
     return { ok: true, value: await dispatch(msg) };
   } catch (e) {
     return { ok: false, error: toErrorData(e) };

@@ -4,8 +4,10 @@
  * the auth host's MSAL cache and in service-worker memory only.
  *
  * - `local`: settings, the last preferred presence this extension set, keep-present switch,
- *   signed-out marker.
- * - `session`: cache for the popup (account view, last known presence) and the UI status line.
+ *   signed-out marker, meeting auto-set settings and the meeting machine's state (local, not
+ *   session: a browser restart must still find what we set, to put it back).
+ * - `session`: cache for the popup (account view, last known presence), the UI status line and
+ *   the count of content-script messages the service worker refused.
  */
 
 export const LocalKey = Object.freeze({
@@ -17,6 +19,10 @@ export const LocalKey = Object.freeze({
   KEEP_PRESENT: "keepPresent",
   /** @type {"signedOut"} true after an explicit sign-out: no silent web sign-in until signIn() */
   SIGNED_OUT: "signedOut",
+  /** @type {"meetingSettings"} {enabled, status, safetyExpiry, sites: {site: {enabled, trigger}}, customPatterns} */
+  MEETING_SETTINGS: "meetingSettings",
+  /** @type {"meetingState"} the core's MeetingState, stored as meetingStep returned it */
+  MEETING_STATE: "meetingState",
 });
 
 export const SessionKey = Object.freeze({
@@ -28,6 +34,8 @@ export const SessionKey = Object.freeze({
   STATUS: "status",
   /** @type {"pendingRetry"} a throttled action waiting for a chrome.alarms wake-up */
   PENDING_RETRY: "pendingRetry",
+  /** @type {"meetingRejected"} {count, lastReason, lastAtMs}: content-script messages refused */
+  MEETING_REJECTED: "meetingRejected",
 });
 
 /**

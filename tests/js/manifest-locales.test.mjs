@@ -26,11 +26,20 @@ test("manifest: exactly the permissions the code uses, Graph/login hosts only, s
     "https://login.microsoftonline.com/*",
     "https://login.microsoftonline.us/*",
   ]);
-  assert.deepEqual(manifest.optional_host_permissions, ["http://127.0.0.1/*", "http://localhost/*"]);
+  // https://*/* is requested host by host, for the user's own meeting patterns (options page).
+  assert.deepEqual(manifest.optional_host_permissions, ["http://127.0.0.1/*", "http://localhost/*", "https://*/*"]);
   assert.equal(manifest.content_security_policy.extension_pages, "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'");
   assert.equal(manifest.key, undefined, "the shipped manifest has no fixed key");
   assert.equal(manifest.web_accessible_resources, undefined);
-  assert.equal(manifest.content_scripts, undefined);
+  // One content script, top frame only, for exactly the built-in meeting hosts.
+  assert.deepEqual(manifest.content_scripts, [
+    {
+      matches: ["https://meet.google.com/*", "https://*.zoom.us/*", "https://*.zoomgov.com/*", "https://*.webex.com/*", "https://meet.jit.si/*", "https://*.whereby.com/*"],
+      js: ["content/meeting.js"],
+      run_at: "document_idle",
+      all_frames: false,
+    },
+  ]);
   assert.equal(manifest.default_locale, "en");
 });
 
