@@ -5,7 +5,8 @@
 #                       JS unit tests, end-to-end tests against the presence simulator
 #   ./build.sh demo     build, start the simulator, launch Chromium with the extension (no tenant)
 #   ./build.sh serve    serve the www/ request playground on http://127.0.0.1:8080
-#   ./build.sh bench    benchmarks (native micro-benchmarks; see README "Performance")
+#   ./build.sh bench    benchmarks: native micro-benchmarks, then the extension against a plain-JS
+#                       baseline in Chromium (bench/run.mjs; see README "Performance")
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
