@@ -5,9 +5,6 @@
 //! is at fault, `field`. Outputs are plain JSON-compatible objects (`json_compatible()`), so they
 //! can go straight into `chrome.storage`, `runtime.sendMessage` or `JSON.stringify`.
 
-use std::collections::BTreeMap;
-
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::cloud::{self, CloudConfigInput};
@@ -16,7 +13,7 @@ use crate::error::PresenceError;
 use crate::meeting;
 use crate::request::{self, RequestInput, SendInput, SendOptions};
 use crate::response::{self, ResponseBody, ResponseInput};
-use crate::value::{self, FromValue, Value};
+use crate::value::{self, obj, FromValue, StringMap, ToValue, Value};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
@@ -81,8 +78,8 @@ fn from_js<T: FromValue>(value: JsValue) -> Result<T, PresenceError> {
     value::from_value(&read_js(&value, 0))
 }
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, PresenceError> {
-    Ok(write_js(value::to_value(value)?))
+fn to_js<T: ToValue>(value: &T) -> Result<JsValue, PresenceError> {
+    Ok(write_js(value.to_value()))
 }
 
 /// Deeper than any input the core reads; guards against cyclic objects.
@@ -292,7 +289,7 @@ pub async fn send_request(
         .method(method)
         .abort_signal(Some(&signal))
         .header("Authorization", &format!("Bearer {token}"));
-    for (name, value) in &input.headers {
+    for (name, value) in input.headers.iter() {
         builder = builder.header(name, value);
     }
     let built = match input.body {
@@ -306,18 +303,11 @@ pub async fn send_request(
         other => PresenceError::Network { message: other.to_string() },
     };
     let response = built.map_err(map_err)?.send().await.map_err(map_err)?;
-    let headers: BTreeMap<String, String> =
-        response.headers().entries().map(|(k, v)| (k.to_ascii_lowercase(), v)).collect();
+    let headers: StringMap = response.headers().entries().map(|(k, v)| (k.to_ascii_lowercase(), v)).collect();
     let status = response.status();
     let body = response.text().await.map_err(map_err)?;
-    to_js(&RawResponse { status, headers, body: Some(body) })
-}
-
-#[derive(Serialize)]
-struct RawResponse {
-    status: u16,
-    headers: BTreeMap<String, String>,
-    body: Option<String>,
+    // A RawResponse.
+    Ok(write_js(obj(vec![("status", status.to_value()), ("headers", headers.to_value()), ("body", body.to_value())])))
 }
 
 #[wasm_bindgen(typescript_custom_section)]

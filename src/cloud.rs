@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::availability::join;
 use crate::error::PresenceError;
-use crate::value::{FromValue, Obj, Value};
+use crate::value::{obj, FromValue, Obj, ToValue, Value};
 
 /// A Microsoft cloud, or explicit endpoints for tests and the demo.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -261,6 +261,20 @@ pub struct CloudConfig {
     pub tenant: String,
     pub scopes: Vec<String>,
     pub presence_supported: bool,
+}
+
+impl ToValue for CloudConfig {
+    fn to_value(&self) -> Value {
+        obj(vec![
+            ("cloud", self.cloud.to_value()),
+            ("graphBaseUrl", self.graph_base_url.to_value()),
+            ("loginBaseUrl", self.login_base_url.to_value()),
+            ("authority", self.authority.to_value()),
+            ("tenant", self.tenant.to_value()),
+            ("scopes", self.scopes.to_value()),
+            ("presenceSupported", self.presence_supported.to_value()),
+        ])
+    }
 }
 
 /// Resolves a cloud and tenant into endpoints and scopes.

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::availability::Availability;
 use crate::error::{show_number, PresenceError};
-use crate::value::{FromValue, Obj, Value};
+use crate::value::{obj, FromValue, Obj, ToValue, Value};
 
 /// The longest duration we accept: 2^53 − 1 seconds, so that whole seconds stay exact as a
 /// JavaScript number (about 285 million years; anything near it is a typo, not an expiry).
@@ -453,6 +453,23 @@ pub struct DurationOut {
 impl From<&Duration> for DurationOut {
     fn from(d: &Duration) -> Self {
         Self { iso: d.to_iso(), seconds: d.seconds_f64() }
+    }
+}
+
+impl ToValue for Expiry {
+    fn to_value(&self) -> Value {
+        obj(vec![
+            ("iso", self.iso.to_value()),
+            ("seconds", self.seconds.to_value()),
+            ("untilMs", self.until_ms.to_value()),
+            ("isDefault", self.is_default.to_value()),
+        ])
+    }
+}
+
+impl ToValue for DurationOut {
+    fn to_value(&self) -> Value {
+        obj(vec![("iso", self.iso.to_value()), ("seconds", self.seconds.to_value())])
     }
 }
 

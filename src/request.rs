@@ -5,15 +5,13 @@
 //! action does not use is refused rather than dropped, so nothing the caller asked for is silently
 //! lost.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use crate::availability::{join, Pair, PairKind};
 use crate::cloud::{is_guid, Cloud};
 use crate::duration::{self, Duration};
 use crate::error::PresenceError;
-use crate::value::{FromValue, Obj, Value};
+use crate::value::{obj, FromValue, Obj, StringMap, ToValue, Value};
 
 /// The presence actions the core can build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,7 +78,7 @@ pub struct RequestInput {
     pub session_id: Option<String>,
     pub message: Option<String>,
     /// `{ dateTime, timeZone }`; read as a map so that an unknown key is refused here too.
-    pub message_expiry: Option<BTreeMap<String, String>>,
+    pub message_expiry: Option<StringMap>,
     pub client_request_id: Option<String>,
 }
 
@@ -128,7 +126,7 @@ pub struct DateTimeTimeZone {
 }
 
 impl DateTimeTimeZone {
-    fn from_map(map: &BTreeMap<String, String>) -> Result<Self, PresenceError> {
+    fn from_map(map: &StringMap) -> Result<Self, PresenceError> {
         if let Some(key) = map.keys().find(|k| *k != "dateTime" && *k != "timeZone") {
             return Err(PresenceError::InvalidText {
                 field: "messageExpiry",
@@ -152,8 +150,19 @@ impl DateTimeTimeZone {
 pub struct GraphRequest {
     pub method: &'static str,
     pub url: String,
-    pub headers: BTreeMap<String, String>,
+    pub headers: StringMap,
     pub body: Option<String>,
+}
+
+impl ToValue for GraphRequest {
+    fn to_value(&self) -> Value {
+        obj(vec![
+            ("method", self.method.to_value()),
+            ("url", self.url.to_value()),
+            ("headers", self.headers.to_value()),
+            ("body", self.body.to_value()),
+        ])
+    }
 }
 
 /// A JSON value for the small bodies Graph takes (no JSON serializer ships in the wasm).
@@ -441,11 +450,12 @@ pub fn build(input: &RequestInput, fresh_request_id: &str) -> Result<GraphReques
         Action::GetPresence => format!("{user}/presence"),
         other => format!("{user}/presence/{}", other.as_str()),
     };
-    let mut headers = BTreeMap::new();
-    headers.insert("client-request-id".to_owned(), request_id);
+    // In the order a BTreeMap gave them before: uppercase first.
+    let mut headers = StringMap::new();
     if body.is_some() {
         headers.insert("Content-Type".to_owned(), "application/json".to_owned());
     }
+    headers.insert("client-request-id".to_owned(), request_id);
     Ok(GraphRequest {
         method: if action == Action::GetPresence { "GET" } else { "POST" },
         url: format!("{}/v1.0{path}", cloud.graph_base_url()),
@@ -473,7 +483,7 @@ pub fn session_expiry(text: &str) -> Result<Duration, PresenceError> {
 pub struct SendInput {
     pub method: String,
     pub url: String,
-    pub headers: BTreeMap<String, String>,
+    pub headers: StringMap,
     pub body: Option<String>,
 }
 

@@ -4,13 +4,11 @@
 //! shape, PascalCase presence codes, empty 403 message, `insufficient_claims`), §10 (429 and
 //! Retry-After, backoff when it is missing, large values).
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use crate::duration::check_ms;
 use crate::error::PresenceError;
-use crate::value::{FromValue, Obj, Value};
+use crate::value::{name, obj, sparse_obj, FromValue, Obj, StringMap, ToValue, Value};
 
 /// Retries allowed after the first answer; `attempt` counts retries already made.
 pub const MAX_RETRIES: u32 = 5;
@@ -26,7 +24,7 @@ pub const MAX_BACKOFF_SECONDS: f64 = 60.0;
 pub struct ResponseInput {
     /// HTTP status; 0 means no response arrived (network error).
     pub status: u16,
-    pub headers: BTreeMap<String, String>,
+    pub headers: StringMap,
     pub body: Option<String>,
     /// Retries already made for this request (0 on the first answer).
     pub attempt: u32,
@@ -245,6 +243,87 @@ pub struct Interpretation {
     pub error: Option<Failure>,
 }
 
+impl ToValue for StatusMessage {
+    fn to_value(&self) -> Value {
+        obj(vec![
+            ("message", self.message.to_value()),
+            ("expiryDateTime", self.expiry_date_time.to_value()),
+            ("publishedDateTime", self.published_date_time.to_value()),
+        ])
+    }
+}
+
+impl ToValue for ItemBody {
+    fn to_value(&self) -> Value {
+        obj(vec![("content", self.content.to_value()), ("contentType", self.content_type.to_value())])
+    }
+}
+
+impl ToValue for DateTimeTimeZoneOut {
+    fn to_value(&self) -> Value {
+        obj(vec![("dateTime", self.date_time.to_value()), ("timeZone", self.time_zone.to_value())])
+    }
+}
+
+impl ToValue for OutOfOfficeSettings {
+    fn to_value(&self) -> Value {
+        obj(vec![("message", self.message.to_value()), ("isOutOfOffice", self.is_out_of_office.to_value())])
+    }
+}
+
+impl ToValue for Presence {
+    fn to_value(&self) -> Value {
+        obj(vec![
+            ("id", self.id.to_value()),
+            ("availability", self.availability.to_value()),
+            ("activity", self.activity.to_value()),
+            ("sequenceNumber", self.sequence_number.to_value()),
+            ("statusMessage", self.status_message.to_value()),
+            ("outOfOfficeSettings", self.out_of_office_settings.to_value()),
+        ])
+    }
+}
+
+impl ToValue for Next {
+    fn to_value(&self) -> Value {
+        name(match self {
+            Self::Retry => "retry",
+            Self::SignIn => "signIn",
+            Self::Consent => "consent",
+            Self::FixRequest => "fixRequest",
+            Self::GiveUp => "giveUp",
+        })
+    }
+}
+
+impl ToValue for Failure {
+    fn to_value(&self) -> Value {
+        sparse_obj(vec![
+            ("code", self.code.to_value()),
+            ("message", self.message.to_value()),
+            ("status", self.status.to_value()),
+            ("graphCode", self.graph_code.to_value()),
+            ("requestId", self.request_id.to_value()),
+            ("clientRequestId", self.client_request_id.to_value()),
+            ("date", self.date.to_value()),
+            ("retryAfterSeconds", self.retry_after_seconds.to_value()),
+            ("claims", self.claims.to_value()),
+            ("field", self.field.to_value()),
+            ("next", self.next.to_value()),
+        ])
+    }
+}
+
+impl ToValue for Interpretation {
+    fn to_value(&self) -> Value {
+        sparse_obj(vec![
+            ("ok", self.ok.to_value()),
+            ("presence", self.presence.to_value()),
+            ("error", self.error.to_value()),
+        ])
+    }
+}
+
 #[derive(Default)]
 struct GraphErrorBody {
     code: Option<String>,
@@ -276,7 +355,7 @@ fn flatten_error(error: Option<&ErrorObject>) -> GraphErrorBody {
     out
 }
 
-fn header<'a>(headers: &'a BTreeMap<String, String>, name: &str) -> Option<&'a str> {
+fn header<'a>(headers: &'a StringMap, name: &str) -> Option<&'a str> {
     headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
 }
 

@@ -10,7 +10,6 @@
 //! bindings drop it), `null` reads as `None`, every key of an object is shown to the struct it
 //! is read into (so `deny_unknown_fields` refuses a typo at any depth, and names it).
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::de;
@@ -33,8 +32,181 @@ pub enum Value {
     Other(&'static str),
 }
 
-/// Writes `value` as a [`Value`]: structs and maps as objects, `None` and unit as `null`.
-pub fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, PresenceError> {
+/// A type written as a [`Value`] by hand (what the bindings return to JS). Its `Serialize`
+/// derive, used natively and in the golden files, must give the same tree; the tests compare
+/// the two with [`serialized`].
+pub trait ToValue {
+    /// The JSON form of `self`.
+    fn to_value(&self) -> Value;
+}
+
+/// An object from its fields, in order.
+#[inline(never)]
+pub fn obj(fields: Vec<(&'static str, Value)>) -> Value {
+    Value::Obj(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+}
+
+/// An object from its fields, leaving out those that are `null`
+/// (`#[serde(skip_serializing_if = "Option::is_none")]` on every `Option` field).
+#[inline(never)]
+pub fn sparse_obj(fields: Vec<(&'static str, Value)>) -> Value {
+    Value::Obj(fields.into_iter().filter(|(_, v)| *v != Value::Null).map(|(k, v)| (k.to_owned(), v)).collect())
+}
+
+/// A unit variant, as its name.
+pub fn name(s: &str) -> Value {
+    Value::Str(s.to_owned())
+}
+
+impl ToValue for str {
+    fn to_value(&self) -> Value {
+        Value::Str(self.to_owned())
+    }
+}
+
+impl ToValue for String {
+    fn to_value(&self) -> Value {
+        Value::Str(self.clone())
+    }
+}
+
+impl ToValue for &str {
+    fn to_value(&self) -> Value {
+        Value::Str((*self).to_owned())
+    }
+}
+
+impl ToValue for bool {
+    fn to_value(&self) -> Value {
+        Value::Bool(*self)
+    }
+}
+
+impl ToValue for f64 {
+    fn to_value(&self) -> Value {
+        Value::Num(*self)
+    }
+}
+
+impl ToValue for u16 {
+    fn to_value(&self) -> Value {
+        Value::Num((*self).into())
+    }
+}
+
+impl ToValue for u32 {
+    fn to_value(&self) -> Value {
+        Value::Num((*self).into())
+    }
+}
+
+impl ToValue for i64 {
+    fn to_value(&self) -> Value {
+        Value::Num(*self as f64)
+    }
+}
+
+impl<T: ToValue> ToValue for Option<T> {
+    fn to_value(&self) -> Value {
+        match self {
+            Some(v) => v.to_value(),
+            None => Value::Null,
+        }
+    }
+}
+
+impl<T: ToValue> ToValue for Box<T> {
+    fn to_value(&self) -> Value {
+        (**self).to_value()
+    }
+}
+
+impl<T: ToValue> ToValue for Vec<T> {
+    fn to_value(&self) -> Value {
+        Value::Arr(self.iter().map(T::to_value).collect())
+    }
+}
+
+/// A map of strings (HTTP headers, `messageExpiry`) as pairs in insertion order: the few keys
+/// these maps hold do not pay for a `BTreeMap` (~13 KB of wasm with its sort).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StringMap(Vec<(String, String)>);
+
+impl StringMap {
+    /// An empty map.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `key` to `value`, replacing an earlier value of the same key.
+    pub fn insert(&mut self, key: String, value: String) {
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some(entry) => entry.1 = value,
+            None => self.0.push((key, value)),
+        }
+    }
+
+    /// The value of `key` (exact match).
+    pub fn get(&self, key: &str) -> Option<&String> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Whether `key` is present (exact match).
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// The number of keys.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are no keys.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The keys, in insertion order.
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    /// The pairs, in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl FromIterator<(String, String)> for StringMap {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(iter: I) -> Self {
+        let mut map = Self::new();
+        for (k, v) in iter {
+            map.insert(k, v);
+        }
+        map
+    }
+}
+
+impl Serialize for StringMap {
+    fn serialize<S: ser::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+impl ToValue for StringMap {
+    fn to_value(&self) -> Value {
+        Value::Obj(self.0.iter().map(|(k, v)| (k.clone(), Value::Str(v.clone()))).collect())
+    }
+}
+
+/// Writes `value` through its `Serialize` impl: structs and maps as objects, `None` and unit as
+/// `null`. For tests: the [`ToValue`] of a type must equal this.
+pub fn serialized<T: Serialize + ?Sized>(value: &T) -> Result<Value, PresenceError> {
     value.serialize(ValueSerializer).map_err(|e| PresenceError::InvalidInput {
         field: None,
         message: format!("could not convert the result: {}", e.0),
@@ -217,12 +389,18 @@ impl<T: FromValue> FromValue for Vec<T> {
     }
 }
 
-impl FromValue for BTreeMap<String, String> {
+impl FromValue for StringMap {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
         let o = Obj::lenient(v)?;
-        o.0.iter().map(|(k, item)| Ok((k.clone(), String::from_value(item).map_err(|e| within(e, k))?))).collect()
+        let mut map = Self::new();
+        for (k, item) in o.0 {
+            map.insert(k.clone(), String::from_value(item).map_err(|e| within(e, k))?);
+        }
+        Ok(map)
     }
 }
+
+crate::deserialize_via_value!(StringMap);
 
 /// The entries of an object being read.
 pub struct Obj<'a>(&'a [(String, Value)]);
@@ -263,6 +441,7 @@ impl<'a> Obj<'a> {
     }
 
     /// A field that must be present (`null` counts as present: an `Option` reads it as `None`).
+    #[inline(never)]
     pub fn req<T: FromValue>(&self, key: &str) -> Result<T, PresenceError> {
         match self.get(key) {
             Some(v) => T::from_value(v).map_err(|e| within(e, key)),
@@ -271,16 +450,19 @@ impl<'a> Obj<'a> {
     }
 
     /// An optional field: absent and `null` are `None`.
+    #[inline(never)]
     pub fn opt<T: FromValue>(&self, key: &str) -> Result<Option<T>, PresenceError> {
         self.or_default(key)
     }
 
     /// A field with a default for when it is absent (`#[serde(default)]`).
+    #[inline(never)]
     pub fn or_default<T: FromValue + Default>(&self, key: &str) -> Result<T, PresenceError> {
         self.or(key, T::default())
     }
 
     /// A field with `default` for when it is absent.
+    #[inline(never)]
     pub fn or<T: FromValue>(&self, key: &str, default: T) -> Result<T, PresenceError> {
         match self.get(key) {
             Some(v) => T::from_value(v).map_err(|e| within(e, key)),
@@ -671,7 +853,7 @@ mod tests {
         let err = pick(&Value::Str("zom".into()), &["zoom", "webex"], &[1, 2]).expect_err("unknown");
         assert!(err.to_string().contains("unknown variant `zom`, expected one of `zoom`, `webex`"), "{err}");
         assert_eq!(pick(&Value::Str("webex".into()), &["zoom", "webex"], &[1, 2]).expect("known"), 2);
-        let err = from_value::<BTreeMap<String, String>>(&obj(&[("a", Value::Num(1.0))])).expect_err("not text");
+        let err = from_value::<StringMap>(&obj(&[("a", Value::Num(1.0))])).expect_err("not text");
         assert!(err.to_string().contains("a: invalid type: number 1, expected a string"), "{err}");
     }
 
@@ -685,7 +867,129 @@ mod tests {
             skipped: Option<u32>,
             a: Vec<bool>,
         }
-        let v = to_value(&Out { b_key: None, skipped: None, a: vec![true] }).expect("serializable");
+        let v = serialized(&Out { b_key: None, skipped: None, a: vec![true] }).expect("serializable");
         assert_eq!(v, obj(&[("bKey", Value::Null), ("a", Value::Arr(vec![Value::Bool(true)]))]));
+    }
+
+    /// The bindings write [`ToValue`]; the golden files and native tests see the `Serialize`
+    /// derives. Both must give the same tree for every output type and variant.
+    #[test]
+    fn hand_written_values_match_the_serde_derives() {
+        fn same<T: ToValue + Serialize + fmt::Debug>(x: &T) {
+            assert_eq!(x.to_value(), serialized(x).expect("serializable"), "{x:?}");
+        }
+        use crate::meeting::{self, Effect, InFlight, MeetingEvent, MeetingState, Ours, Phase, Presence, ReadPurpose};
+        use crate::{cloud, duration, request, response};
+
+        let inputs = [
+            r#"{"action":"setUserPreferredPresence","availability":"Busy","expiration":"90m"}"#,
+            r#"{"action":"getPresence","userId":"5e1f9c2a-8b3d-4f60-a7e4-1d2c3b4a5f60"}"#,
+            r#"{"action":"setPresence","sessionId":"5e1f9c2a-8b3d-4f60-a7e4-1d2c3b4a5f60","availability":"Busy","activity":"InACall","expiration":"PT1H"}"#,
+            r#"{"action":"setStatusMessage","message":"x","messageExpiry":{"dateTime":"2026-12-01T17:30:00","timeZone":"UTC"}}"#,
+        ];
+        for text in inputs {
+            let v: Value = serde_json::from_str(text).expect("JSON");
+            same(
+                &request::build(&from_value(&v).expect("valid"), "6f1c2b8e-0d4a-4b7e-9c3f-2a1b0c9d8e7f")
+                    .expect("valid"),
+            );
+        }
+        for text in [r#"{}"#, r#"{"cloud":"usGovL4","tenant":"contoso.onmicrosoft.com"}"#, r#"{"cloud":"china"}"#] {
+            let v: Value = serde_json::from_str(text).expect("JSON");
+            same(&cloud::cloud_config(&from_value(&v).expect("valid")).expect("valid"));
+        }
+        same(&duration::DurationOut::from(&duration::parse("d", "PT90M").expect("valid")));
+        same(&duration::parse_expiry("until 17:30", 0.0, 60.0).expect("valid"));
+        let answers = [
+            (
+                200,
+                r#"{"availability":"Busy","activity":"InACall","statusMessage":{"message":{"content":"hi","contentType":"text"},"expiryDateTime":{"dateTime":"2026-12-01T17:30:00","timeZone":"UTC"}},"outOfOfficeSettings":{"message":null,"isOutOfOffice":false}}"#,
+            ),
+            (200, r#"{"id":"x","availability":"Away","activity":"Away","sequenceNumber":"C2"}"#),
+            (204, ""),
+            (
+                429,
+                r#"{"error":{"code":"TooManyRequests","message":"slow","innerError":{"request-id":"r","date":"d","client-request-id":"c"}}}"#,
+            ),
+            (401, r#"{"error":{"code":"InvalidAuthenticationToken","message":"expired"}}"#),
+            (400, r#"{"error":{"code":"BadRequest","message":"Invalid availability"}}"#),
+            (503, "<html>"),
+            (0, ""),
+        ];
+        for (status, body) in answers {
+            let headers: StringMap = [("Retry-After".to_owned(), "3".to_owned())].into_iter().collect();
+            let input = response::ResponseInput {
+                status,
+                headers,
+                body: Some(body.to_owned()),
+                attempt: 0,
+                waited_seconds: 0.0,
+                now_ms: Some(0.0),
+                jitter: Some(0.5),
+            };
+            let parsed: Option<response::ResponseBody> =
+                serde_json::from_str::<Value>(body).ok().and_then(|v| from_value(&v).ok());
+            same(&response::interpret(&input, parsed.as_ref()).expect("interpretable"));
+        }
+        same(&meeting::match_meeting("https://meet.google.com/abc-defg-hij", &[]).expect("valid"));
+        same(&meeting::validate_pattern("https://portal.example.com:8443/meet/*").expect("valid"));
+        same(&meeting::validate_pattern("https://*.video.example.com/room/*").expect("valid"));
+
+        let presence = Presence { availability: "Available".into(), activity: "Available".into() };
+        let ours =
+            Ours { availability: "Busy".into(), activity: "Busy".into(), expires_at_ms: 5.5, before: presence.clone() };
+        let phases = [
+            Phase::Idle,
+            Phase::Snapshot { resume: None, before: None },
+            Phase::Snapshot { resume: Some(ours.clone()), before: Some(presence.clone()) },
+            Phase::Setting { before: presence.clone() },
+            Phase::Holding { ours: None },
+            Phase::Holding { ours: Some(ours.clone()) },
+            Phase::Checking { ours: ours.clone() },
+            Phase::Restoring { ours: ours.clone() },
+        ];
+        for (i, phase) in phases.into_iter().enumerate() {
+            let in_flight =
+                [None, Some(InFlight::Read), Some(InFlight::Set { ours: ours.clone() }), Some(InFlight::Restore)]
+                    [i % 4]
+                    .clone();
+            same(&MeetingState { phase, in_flight, retry_at_ms: Some(1.0), ..MeetingState::default() });
+        }
+        for effect in [
+            Effect::ReadPresence { purpose: ReadPurpose::Snapshot },
+            Effect::ReadPresence { purpose: ReadPurpose::BeforeRestore },
+            Effect::SetPreferredPresence { availability: "a".into(), activity: "b".into(), expiration: "PT4H".into() },
+            Effect::ClearPreferredPresence {},
+            Effect::RestorePreferredPresence {
+                availability: "a".into(),
+                activity: "b".into(),
+                expiration: "PT1H".into(),
+            },
+            Effect::ScheduleRetry { at_ms: 5.0 },
+            Effect::Badge { active: true },
+        ] {
+            same(&effect);
+        }
+        // A meeting from join to leave, every step's output.
+        let events = [
+            r#"{"type":"configure","status":"DoNotDisturb","safetyExpiry":"PT2H"}"#,
+            r#"{"type":"join","tabId":7,"site":"zoom","meetingId":"123456789"}"#,
+            r#"{"type":"presenceRead","availability":"Available","activity":"Available"}"#,
+            r#"{"type":"requestResult","request":"set","ok":true}"#,
+            r#"{"type":"tabNavigated","tabId":7,"meeting":{"site":"zoom","meetingId":"123456789"}}"#,
+            r#"{"type":"leave","tabId":7}"#,
+            r#"{"type":"presenceRead","availability":"DoNotDisturb","activity":"DoNotDisturb"}"#,
+            r#"{"type":"requestResult","request":"restore","ok":false,"status":503,"retryAfterMs":1000}"#,
+            r#"{"type":"retryDue"}"#,
+            r#"{"type":"workerStart","liveTabIds":[]}"#,
+        ];
+        let mut state: Option<MeetingState> = None;
+        for (i, text) in events.into_iter().enumerate() {
+            let v: Value = serde_json::from_str(text).expect("JSON");
+            let event: MeetingEvent = from_value(&v).expect("valid event");
+            let out = meeting::meeting_step(state.take(), event, 1_000_000.0 + 1000.0 * i as f64).expect("a step");
+            same(&out);
+            state = Some(from_value(&out.state.to_value()).expect("the state reads back"));
+        }
     }
 }

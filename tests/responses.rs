@@ -2,7 +2,7 @@
 //! (issue "Core" §4; graph-presence.md §2, §6, §9, §10).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers may fail loudly
 
-use std::collections::BTreeMap;
+use presence_switch::value::StringMap;
 
 use presence_switch::response::{
     backoff_seconds, interpret, parse_http_date, parse_retry_after, Failure, Interpretation, Next, ResponseBody,
@@ -12,7 +12,7 @@ use presence_switch::response::{
 fn answer(status: u16, headers: &[(&str, &str)], body: Option<&str>) -> ResponseInput {
     ResponseInput {
         status,
-        headers: headers.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect::<BTreeMap<_, _>>(),
+        headers: headers.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect::<StringMap>(),
         body: body.map(str::to_owned),
         attempt: 0,
         waited_seconds: 0.0,

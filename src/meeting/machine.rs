@@ -111,7 +111,7 @@ pub enum MeetingStatus {
 }
 
 impl MeetingStatus {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Busy => "Busy",
             Self::DoNotDisturb => "DoNotDisturb",

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::PresenceError;
-use crate::value::{pick, FromValue, Value};
+use crate::value::{name, obj, pick, FromValue, ToValue, Value};
 
 /// The meeting sites we recognise. Serialised as `"googleMeet"`, `"zoom"`, `"webex"`, `"jitsi"`,
 /// `"whereby"`, `"custom"`.
@@ -39,6 +39,37 @@ impl FromValue for Site {
 }
 
 crate::deserialize_via_value!(Site);
+
+impl ToValue for Site {
+    fn to_value(&self) -> Value {
+        name(match self {
+            Self::GoogleMeet => "googleMeet",
+            Self::Zoom => "zoom",
+            Self::Webex => "webex",
+            Self::Jitsi => "jitsi",
+            Self::Whereby => "whereby",
+            Self::Custom => "custom",
+        })
+    }
+}
+
+impl ToValue for MeetingMatch {
+    fn to_value(&self) -> Value {
+        obj(vec![("site", self.site.to_value()), ("meetingId", self.meeting_id.to_value())])
+    }
+}
+
+impl ToValue for CustomPattern {
+    fn to_value(&self) -> Value {
+        obj(vec![
+            ("pattern", self.pattern.to_value()),
+            ("host", self.host.to_value()),
+            ("port", self.port.to_value()),
+            ("path", self.path.to_value()),
+            ("permission", self.permission.to_value()),
+        ])
+    }
+}
 
 /// A page that is a meeting: the JSON `{ site, meetingId }` of `matchMeeting`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

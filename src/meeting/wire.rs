@@ -10,11 +10,12 @@
 use serde::Serialize;
 
 use super::machine::{
-    InFlight, MeetingEvent, MeetingStatus, Ours, OwnPreferred, Phase, Presence, RequestKind, TabMeeting,
+    Effect, InFlight, MeetingConfig, MeetingEvent, MeetingState, MeetingStatus, MeetingTab, Ours, OwnPreferred, Phase,
+    Presence, ReadPurpose, RequestKind, StepOutput, TabMeeting,
 };
 use super::url::Site;
 use crate::error::{show_number, PresenceError};
-use crate::value::{pick, type_error, FromValue, Obj, Value};
+use crate::value::{name, obj, pick, sparse_obj, type_error, FromValue, Obj, ToValue, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum EventType {
@@ -395,5 +396,140 @@ impl TryFrom<WireInFlight> for InFlight {
             (InFlightType::Set, None) => Err("inFlight set needs ours".into()),
             (_, Some(_)) => Err("only an inFlight set has ours".into()),
         }
+    }
+}
+
+impl ToValue for MeetingStatus {
+    fn to_value(&self) -> Value {
+        name(self.as_str())
+    }
+}
+
+impl ToValue for MeetingConfig {
+    fn to_value(&self) -> Value {
+        obj(vec![("status", self.status.to_value()), ("safetyExpirySeconds", self.safety_expiry_seconds.to_value())])
+    }
+}
+
+impl ToValue for Presence {
+    fn to_value(&self) -> Value {
+        obj(vec![("availability", self.availability.to_value()), ("activity", self.activity.to_value())])
+    }
+}
+
+impl ToValue for OwnPreferred {
+    fn to_value(&self) -> Value {
+        obj(vec![
+            ("availability", self.availability.to_value()),
+            ("activity", self.activity.to_value()),
+            ("expiresAtMs", self.expires_at_ms.to_value()),
+        ])
+    }
+}
+
+impl ToValue for Ours {
+    fn to_value(&self) -> Value {
+        obj(vec![
+            ("availability", self.availability.to_value()),
+            ("activity", self.activity.to_value()),
+            ("expiresAtMs", self.expires_at_ms.to_value()),
+            ("before", self.before.to_value()),
+        ])
+    }
+}
+
+impl ToValue for MeetingTab {
+    fn to_value(&self) -> Value {
+        obj(vec![
+            ("tabId", self.tab_id.to_value()),
+            ("site", self.site.to_value()),
+            ("meetingId", self.meeting_id.to_value()),
+            ("joinedAtMs", self.joined_at_ms.to_value()),
+        ])
+    }
+}
+
+/// As [`WirePhase`]: `type` first, absent parts left out.
+impl ToValue for Phase {
+    fn to_value(&self) -> Value {
+        let (kind, resume, before, ours) = match self {
+            Phase::Idle => ("idle", None, None, None),
+            Phase::Snapshot { resume, before } => ("snapshot", resume.as_ref(), before.as_ref(), None),
+            Phase::Setting { before } => ("setting", None, Some(before), None),
+            Phase::Holding { ours } => ("holding", None, None, ours.as_ref()),
+            Phase::Checking { ours } => ("checking", None, None, Some(ours)),
+            Phase::Restoring { ours } => ("restoring", None, None, Some(ours)),
+        };
+        sparse_obj(vec![
+            ("type", name(kind)),
+            ("resume", resume.map_or(Value::Null, Ours::to_value)),
+            ("before", before.map_or(Value::Null, Presence::to_value)),
+            ("ours", ours.map_or(Value::Null, Ours::to_value)),
+        ])
+    }
+}
+
+/// As [`WireInFlight`].
+impl ToValue for InFlight {
+    fn to_value(&self) -> Value {
+        match self {
+            InFlight::Read => obj(vec![("type", name("read"))]),
+            InFlight::Set { ours } => obj(vec![("type", name("set")), ("ours", ours.to_value())]),
+            InFlight::Restore => obj(vec![("type", name("restore"))]),
+        }
+    }
+}
+
+impl ToValue for MeetingState {
+    fn to_value(&self) -> Value {
+        obj(vec![
+            ("config", self.config.to_value()),
+            ("tabs", self.tabs.to_value()),
+            ("phase", self.phase.to_value()),
+            ("ownPreferred", self.own_preferred.to_value()),
+            ("inFlight", self.in_flight.to_value()),
+            ("retryAtMs", self.retry_at_ms.to_value()),
+            ("failures", self.failures.to_value()),
+        ])
+    }
+}
+
+impl ToValue for Effect {
+    fn to_value(&self) -> Value {
+        let set = |kind, availability: &String, activity: &String, expiration: &String| {
+            obj(vec![
+                ("type", name(kind)),
+                ("availability", availability.to_value()),
+                ("activity", activity.to_value()),
+                ("expiration", expiration.to_value()),
+            ])
+        };
+        match self {
+            Effect::ReadPresence { purpose } => obj(vec![
+                ("type", name("readPresence")),
+                (
+                    "purpose",
+                    name(match purpose {
+                        ReadPurpose::Snapshot => "snapshot",
+                        ReadPurpose::BeforeRestore => "beforeRestore",
+                    }),
+                ),
+            ]),
+            Effect::SetPreferredPresence { availability, activity, expiration } => {
+                set("setPreferredPresence", availability, activity, expiration)
+            }
+            Effect::ClearPreferredPresence {} => obj(vec![("type", name("clearPreferredPresence"))]),
+            Effect::RestorePreferredPresence { availability, activity, expiration } => {
+                set("restorePreferredPresence", availability, activity, expiration)
+            }
+            Effect::ScheduleRetry { at_ms } => obj(vec![("type", name("scheduleRetry")), ("atMs", at_ms.to_value())]),
+            Effect::Badge { active } => obj(vec![("type", name("badge")), ("active", active.to_value())]),
+        }
+    }
+}
+
+impl ToValue for StepOutput {
+    fn to_value(&self) -> Value {
+        obj(vec![("state", self.state.to_value()), ("effects", self.effects.to_value())])
     }
 }
