@@ -3,11 +3,11 @@
  * Options: UI and chrome.storage only (plus the core's cloudConfig to validate). Invalid settings
  * are refused with a message next to the field; nothing invalid is saved.
  */
-import { getSettings, setSettings } from "./lib/storage.js";
-import { cloudInput, isClientId, originPattern } from "./lib/settings.js";
+import { getSettings, setSettings, getLocal, setLocal, LocalKey, SessionKey } from "./lib/storage.js";
+import { cloudInput, isClientId, originPattern, meetingSettings, MEETING_SITES } from "./lib/settings.js";
 import { COMMANDS } from "./lib/commands.js";
 import { t, localize } from "./lib/i18n.js";
-import { ready, cloudConfig } from "./lib/presence.js";
+import { ready, cloudConfig, validateMeetingPattern } from "./lib/presence.js";
 
 const FIELDS = /** @type {const} */ (["clientId", "tenant", "cloud", "graphBaseUrl", "loginBaseUrl"]);
 const form = /** @type {HTMLFormElement} */ (document.getElementById("settings"));
@@ -133,6 +133,172 @@ async function load() {
   document.body.dataset.ready = "true";
 }
 
+// --- meeting auto-set: every change is saved at once -------------------------------------------
+
+const meetingEnabled = /** @type {HTMLInputElement} */ (document.getElementById("meeting-enabled"));
+const meetingStatus = /** @type {HTMLSelectElement} */ (document.getElementById("meeting-status"));
+const meetingExpiry = /** @type {HTMLSelectElement} */ (document.getElementById("meeting-expiry"));
+const patternInput = /** @type {HTMLInputElement} */ (document.getElementById("meeting-pattern"));
+const patternError = /** @type {HTMLElement} */ (document.getElementById("meeting-pattern-error"));
+
+/** @param {(m: import("./lib/settings.js").MeetingSettings) => void} change */
+async function updateMeeting(change) {
+  const m = meetingSettings(await getLocal(LocalKey.MEETING_SETTINGS));
+  change(m);
+  await setLocal(LocalKey.MEETING_SETTINGS, m);
+  /** @type {HTMLElement} */ (document.getElementById("meeting-saved")).textContent = t("optSaved");
+  renderMeeting(m);
+}
+
+/** @param {import("./lib/settings.js").MeetingSettings} m */
+function renderMeeting(m) {
+  meetingEnabled.checked = m.enabled;
+  meetingStatus.value = m.status;
+  meetingExpiry.value = m.safetyExpiry;
+  for (const el of [meetingStatus, meetingExpiry]) {
+    el.disabled = !m.enabled;
+  }
+  const body = /** @type {HTMLElement} */ (document.querySelector("#meeting-sites tbody"));
+  body.replaceChildren();
+  for (const { site, labelKey, detects } of MEETING_SITES) {
+    const row = document.createElement("tr");
+    const name = document.createElement("td");
+    name.textContent = t(labelKey);
+    const use = document.createElement("td");
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.id = `meeting-site-${site}`;
+    box.checked = m.sites[site].enabled;
+    box.disabled = !m.enabled;
+    box.setAttribute("aria-label", `${t("optMeetingUse")}: ${t(labelKey)}`);
+    box.addEventListener("change", () => saveMeeting((x) => (x.sites[site].enabled = box.checked)));
+    use.append(box);
+    const when = document.createElement("td");
+    const select = document.createElement("select");
+    select.id = `meeting-trigger-${site}`;
+    select.setAttribute("aria-label", `${t("optMeetingWhen")}: ${t(labelKey)}`);
+    for (const trigger of /** @type {const} */ (["join", "visit"])) {
+      const option = document.createElement("option");
+      option.value = trigger;
+      option.textContent = t(trigger === "join" ? "triggerJoin" : "triggerVisit");
+      // Without an in-call signal for the site, "on join" would never fire.
+      option.disabled = trigger === "join" && !detects;
+      select.append(option);
+    }
+    select.value = m.sites[site].trigger;
+    select.disabled = !m.enabled || !m.sites[site].enabled;
+    select.addEventListener("change", () => saveMeeting((x) => (x.sites[site].trigger = /** @type {"join" | "visit"} */ (select.value))));
+    when.append(select);
+    row.append(name, use, when);
+    body.append(row);
+  }
+  const list = /** @type {HTMLElement} */ (document.getElementById("meeting-patterns"));
+  list.replaceChildren();
+  for (const pattern of m.customPatterns) {
+    const item = document.createElement("li");
+    const code = document.createElement("code");
+    code.textContent = pattern;
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "link";
+    remove.textContent = t("optMeetingRemove");
+    remove.setAttribute("aria-label", `${t("optMeetingRemove")}: ${pattern}`);
+    remove.addEventListener("click", () => {
+      removePattern(pattern).catch((e) => console.error("removing a meeting pattern failed:", e));
+    });
+    item.append(code, remove);
+    list.append(item);
+  }
+}
+
+/** @param {(m: import("./lib/settings.js").MeetingSettings) => void} change */
+function saveMeeting(change) {
+  updateMeeting(change).catch((e) => console.error("saving meeting settings failed:", e));
+}
+
+/**
+ * Adds a custom pattern: the core checks it and names the host permission it needs, which is
+ * asked for now, on the user's click (nothing is granted up front).
+ * @param {SubmitEvent} event
+ */
+async function onAddPattern(event) {
+  event.preventDefault();
+  patternError.textContent = "";
+  patternInput.removeAttribute("aria-invalid");
+  await ready;
+  /** @type {import("./lib/presence.js").CustomPattern} */
+  let checked;
+  try {
+    checked = validateMeetingPattern(patternInput.value.trim());
+  } catch (e) {
+    console.warn("meeting pattern refused:", /** @type {any} */ (e)?.message ?? String(e));
+    patternInput.setAttribute("aria-invalid", "true");
+    patternError.textContent = t("optMeetingErrPattern");
+    return;
+  }
+  const origins = [checked.permission];
+  const granted = (await chrome.permissions.contains({ origins })) || (await chrome.permissions.request({ origins }));
+  if (!granted) {
+    patternInput.setAttribute("aria-invalid", "true");
+    patternError.textContent = t("optMeetingErrPermission");
+    return;
+  }
+  await updateMeeting((m) => {
+    if (!m.customPatterns.includes(checked.pattern)) {
+      m.customPatterns.push(checked.pattern);
+    }
+  });
+  patternInput.value = "";
+}
+
+/**
+ * Removes a custom pattern, and its host permission unless another pattern or the custom Graph
+ * or sign-in endpoints still need it.
+ * @param {string} pattern
+ */
+async function removePattern(pattern) {
+  await ready;
+  /** @type {string[]} */
+  let remaining = [];
+  await updateMeeting((m) => {
+    m.customPatterns = m.customPatterns.filter((p) => p !== pattern);
+    remaining = m.customPatterns;
+  });
+  const permission = validateMeetingPattern(pattern).permission;
+  const s = await getSettings();
+  const endpoints = s.cloud === "custom" ? [s.graphBaseUrl, s.loginBaseUrl].filter(Boolean).map((u) => originPattern(/** @type {string} */ (u))) : [];
+  const stillNeeded = remaining.some((p) => validateMeetingPattern(p).permission === permission) || endpoints.includes(permission);
+  if (!stillNeeded) {
+    await chrome.permissions.remove({ origins: [permission] });
+  }
+}
+
+/** @param {any} rejected */
+function renderRejected(rejected) {
+  /** @type {HTMLElement} */ (document.getElementById("meeting-rejected")).textContent = t("optMeetingRejected", [String(Number(rejected?.count) || 0)]);
+}
+
+async function loadMeeting() {
+  renderMeeting(meetingSettings(await getLocal(LocalKey.MEETING_SETTINGS)));
+  const got = await chrome.storage.session.get(SessionKey.MEETING_REJECTED);
+  renderRejected(got[SessionKey.MEETING_REJECTED]);
+}
+
+meetingEnabled.addEventListener("change", () => saveMeeting((m) => (m.enabled = meetingEnabled.checked)));
+meetingStatus.addEventListener("change", () => saveMeeting((m) => (m.status = meetingStatus.value === "DoNotDisturb" ? "DoNotDisturb" : "Busy")));
+meetingExpiry.addEventListener("change", () => saveMeeting((m) => (m.safetyExpiry = meetingExpiry.value)));
+/** @type {HTMLFormElement} */ (document.getElementById("meeting-pattern-form")).addEventListener("submit", (e) => {
+  onAddPattern(/** @type {SubmitEvent} */ (e)).catch((err) => {
+    console.error("adding a meeting pattern failed:", err);
+    patternError.textContent = t("errGeneric");
+  });
+});
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area === "session" && SessionKey.MEETING_REJECTED in changes) {
+    renderRejected(changes[SessionKey.MEETING_REJECTED].newValue);
+  }
+});
+
 localize(document);
 /** @type {HTMLElement} */ (document.getElementById("redirect-uri")).textContent = chrome.identity.getRedirectURL();
 form.addEventListener("submit", (e) => {
@@ -145,5 +311,7 @@ form.addEventListener("submit", (e) => {
   const url = navigator.userAgent.includes("Edg/") ? "edge://extensions/shortcuts" : "chrome://extensions/shortcuts";
   chrome.tabs.create({ url });
 });
-load().catch((e) => console.error("loading settings failed:", e));
+load()
+  .then(loadMeeting)
+  .catch((e) => console.error("loading settings failed:", e));
 renderShortcuts().catch((e) => console.error("listing shortcuts failed:", e));

@@ -6,7 +6,7 @@
  * The wasm core is used here only to validate and preview durations.
  */
 import { Msg } from "./lib/messages.js";
-import { SessionKey } from "./lib/storage.js";
+import { SessionKey, LocalKey } from "./lib/storage.js";
 import { STATUSES, statusInfo, availabilityLabelKey } from "./lib/status.js";
 import { PRESETS, endOfToday, endOfWeek } from "./lib/presets.js";
 import { errorMessageKey } from "./lib/errors.js";
@@ -330,6 +330,18 @@ async function load() {
   }
 }
 
+/**
+ * "In a meeting" while meeting auto-set counts open meeting tabs (lib/meeting.js keeps the
+ * core's state in storage.local); says so too when the user's own status is kept.
+ * @param {any} state the core's MeetingState
+ */
+function renderMeeting(state) {
+  const inMeeting = Array.isArray(state?.tabs) && state.tabs.length > 0;
+  const handsOff = state?.phase?.type === "holding" && !state.phase.ours;
+  $("meeting").hidden = !inMeeting;
+  $("meeting").textContent = inMeeting ? t(handsOff ? "popupMeetingHandsOff" : "popupMeetingActive") : "";
+}
+
 // --- start: static DOM first, cache second, network last ---
 localize(document);
 buildStatusButtons();
@@ -345,7 +357,11 @@ chrome.storage.onChanged.addListener((changes, area) => {
   if (area === "session" && SessionKey.STATUS in changes) {
     renderStatus(/** @type {any} */ (changes[SessionKey.STATUS].newValue));
   }
+  if (area === "local" && LocalKey.MEETING_STATE in changes) {
+    renderMeeting(changes[LocalKey.MEETING_STATE].newValue);
+  }
 });
+chrome.storage.local.get(LocalKey.MEETING_STATE).then((/** @type {any} */ got) => renderMeeting(got[LocalKey.MEETING_STATE]));
 
 chrome.storage.session.get([SessionKey.ACCOUNT, SessionKey.PRESENCE]).then((/** @type {any} */ cached) => {
   if (cached[SessionKey.ACCOUNT]) {

@@ -21,6 +21,7 @@ export async function routeMeetings(context, extra = {}) {
     "https://*.zoom.us/**": "zoom.html",
     "https://meet.jit.si/**": "jitsi.html",
     "https://whereby.com/**": "plain.html",
+    "https://*.webex.com/**": "plain.html",
     "https://meet.google.com.example.net/**": "meet.html",
     ...extra,
   };
@@ -30,5 +31,36 @@ export async function routeMeetings(context, extra = {}) {
         ? route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: fixture(file) })
         : route.fulfill({ status: 404, body: "" }),
     );
+  }
+}
+
+/**
+ * Evaluates `expression` in the isolated world of this extension's content script in `page`'s
+ * top frame (CDP), i.e. with exactly the powers a compromised content script would have.
+ * @param {import("playwright-core").Page} page
+ * @param {string} expression
+ */
+export async function inContentScript(page, expression) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    /** @type {any[]} */
+    const contexts = [];
+    cdp.on("Runtime.executionContextCreated", (e) => contexts.push(e.context));
+    await cdp.send("Runtime.enable");
+    const deadline = Date.now() + 5000;
+    let ctx;
+    while (!(ctx = contexts.find((c) => c.auxData?.type === "isolated" && c.auxData?.isDefault === false && c.origin.startsWith("chrome-extension://")))) {
+      if (Date.now() > deadline) {
+        throw new Error(`no content-script world in ${page.url()}: ${JSON.stringify(contexts.map((c) => [c.name, c.origin, c.auxData]))}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const { result, exceptionDetails } = await cdp.send("Runtime.evaluate", { expression, contextId: ctx.id, awaitPromise: true, returnByValue: true });
+    if (exceptionDetails) {
+      throw new Error(`content-script evaluation failed: ${exceptionDetails.text} ${exceptionDetails.exception?.description ?? ""}`);
+    }
+    return result.value;
+  } finally {
+    await cdp.detach();
   }
 }

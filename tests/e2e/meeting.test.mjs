@@ -5,69 +5,18 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { withExtension, requestsFor, assertPresencePost, eventually, stopAndWakeWorker } from "./harness.mjs";
-import { routeMeetings } from "./meeting-fixtures.mjs";
+import { ready, log, requestCount, quiet, badge, openMeeting } from "./meeting-helpers.mjs";
 
 const MEET = "https://meet.google.com/abc-defg-hij";
 const BUSY_4H = { availability: "Busy", activity: "Busy", expirationDuration: "PT4H" };
 
-/**
- * Signed in, Teams client at Available, request log empty, meeting origins routed to fixtures.
- * @param {import("./harness.mjs").Ext} ext
- */
-async function ready(ext) {
-  await ext.sim.post("/_sim/teams-client", { signedIn: true });
-  const popup = await ext.signIn();
-  await popup.close();
-  await routeMeetings(ext.context);
-  await ext.sim.del("/_sim/requests");
-}
-
-/** Graph requests as "METHOD action status", oldest first. @param {import("./harness.mjs").Sim} sim */
-async function log(sim) {
-  return (await sim.graphRequests()).map((r) => `${r.method} ${r.path.replace("/v1.0/me/presence", "presence").replace("presence/", "")} ${r.status}`);
-}
-
-/**
- * Waits until the simulator has logged exactly `n` Graph requests.
- * @param {import("./harness.mjs").Sim} sim @param {number} n @param {string} what
- */
-async function requestCount(sim, n, what) {
-  return await eventually(async () => {
-    const l = await log(sim);
-    return l.length >= n ? l : null;
-  }, { what: `${what} (${n} Graph requests)` });
-}
-
-/**
- * Asserts that no Graph request arrives for a while (an absence can only be shown by waiting:
- * a few short polls, each under 300 ms).
- * @param {import("./harness.mjs").Sim} sim @param {number} [ms]
- */
-async function quiet(sim, ms = 900) {
-  const before = (await log(sim)).length;
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 150));
-    assert.equal((await log(sim)).length, before, "no Graph request expected");
-  }
-}
-
-/** @param {import("./harness.mjs").Ext} ext */
-async function badge(ext) {
-  return await (await ext.getWorker()).evaluate(() => chrome.action.getBadgeText({}));
-}
-
 /** @param {import("./harness.mjs").Ext} ext @param {string} [url] */
-async function openMeeting(ext, url = MEET) {
-  const page = await ext.context.newPage();
-  await page.goto(url);
-  return page;
-}
+const openMeet = (ext, url = MEET) => openMeeting(ext, url);
 
 test("Meet: the lobby changes nothing; joining sets Busy for PT4H; leaving clears it again", async () => {
   await withExtension({}, async (ext) => {
     await ready(ext);
-    const page = await openMeeting(ext);
+    const page = await openMeet(ext);
     await quiet(ext.sim);
 
     const t0 = Date.now();
@@ -97,8 +46,8 @@ test("Meet: the lobby changes nothing; joining sets Busy for PT4H; leaving clear
 test("two Meet tabs: one set when the first joins, one restore when the last one leaves", async () => {
   await withExtension({}, async (ext) => {
     await ready(ext);
-    const a = await openMeeting(ext);
-    const b = await openMeeting(ext, "https://meet.google.com/xyz-abcd-efg");
+    const a = await openMeet(ext);
+    const b = await openMeet(ext, "https://meet.google.com/xyz-abcd-efg");
     await a.click("#join");
     await requestCount(ext.sim, 2, "set for the first tab");
     await b.click("#join");
@@ -115,7 +64,7 @@ test("two Meet tabs: one set when the first joins, one restore when the last one
 test("closing the meeting tab instead of leaving the call also restores", async () => {
   await withExtension({}, async (ext) => {
     await ready(ext);
-    const page = await openMeeting(ext);
+    const page = await openMeet(ext);
     await page.click("#join");
     await requestCount(ext.sim, 2, "set");
     await page.close();
@@ -127,12 +76,14 @@ test("closing the meeting tab instead of leaving the call also restores", async 
 test("the user picks a status in the popup during the meeting: it is not restored afterwards", async () => {
   await withExtension({}, async (ext) => {
     await ready(ext);
-    const page = await openMeeting(ext);
+    const page = await openMeet(ext);
     await page.click("#join");
     await requestCount(ext.sim, 2, "set");
     const popup = await ext.openPopup();
+    await popup.locator("#meeting", { hasText: "In a meeting: your status is set automatically until you leave." }).waitFor({ timeout: 5000 });
     await popup.getByRole("button", { name: "Be right back", exact: true }).click();
     await popup.locator("#message", { hasText: /^Set to Be right back/ }).waitFor({ timeout: 5000 });
+    await popup.locator("#meeting", { hasText: "In a meeting: your own status is kept." }).waitFor({ timeout: 5000 });
     await popup.close();
     const n = (await log(ext.sim)).length;
     await page.click("#leave");
@@ -146,7 +97,7 @@ test("the user picks a status in the popup during the meeting: it is not restore
 test("the service worker is stopped during the meeting: the leave still restores", async () => {
   await withExtension({}, async (ext) => {
     await ready(ext);
-    const page = await openMeeting(ext);
+    const page = await openMeet(ext);
     await page.click("#join");
     await requestCount(ext.sim, 2, "set");
     await stopAndWakeWorker(ext);
@@ -160,7 +111,7 @@ test("the service worker is stopped during the meeting: the leave still restores
 test("Graph unreachable when the meeting ends: the restore is sent once it is back, exactly once", async () => {
   await withExtension({}, async (ext) => {
     await ready(ext);
-    const page = await openMeeting(ext);
+    const page = await openMeet(ext);
     await page.click("#join");
     await requestCount(ext.sim, 2, "set");
     await ext.sim.post("/_sim/faults", { path: "/me/presence", count: 100, drop: true });
@@ -190,10 +141,10 @@ test("a look-alike host and a Meet page that is not a meeting send nothing", asy
   await withExtension({}, async (ext) => {
     await ready(ext);
     // Same page and in-call control, wrong host: no content script runs there at all.
-    const fake = await openMeeting(ext, "https://meet.google.com.example.net/abc-defg-hij");
+    const fake = await openMeet(ext, "https://meet.google.com.example.net/abc-defg-hij");
     await fake.click("#join");
     // Right host, but not a meeting URL: the worker says so and the content script stays silent.
-    const landing = await openMeeting(ext, "https://meet.google.com/landing");
+    const landing = await openMeet(ext, "https://meet.google.com/landing");
     await landing.click("#join");
     await quiet(ext.sim, 900);
     const w = await ext.getWorker();
