@@ -25,3 +25,10 @@ pub mod value;
 pub mod bindings;
 
 pub use error::PresenceError;
+
+/// A free-list allocator: ~1 KB of wasm where Rust's default dlmalloc is ~8 KB. The core makes
+/// a few small, short-lived allocations per call, which is what it is good at.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
+    lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
