@@ -142,6 +142,23 @@ impl PresenceError {
     }
 }
 
+/// `s` in double quotes for a message, control characters escaped as `\u{…}`: what `{:?}`
+/// shows for them, without the ~3 KB of Unicode tables `<str as Debug>` pulls into the wasm.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// A JavaScript number for a message, without pulling float formatting into the wasm: integers
 /// as they are, others to three decimals.
 pub fn show_number(x: f64) -> String {
@@ -167,6 +184,14 @@ pub fn show_number(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quote_escapes_like_debug_for_control_characters() {
+        assert_eq!(quote("abc"), "\"abc\"");
+        assert_eq!(quote("a\"b\\c"), format!("{:?}", "a\"b\\c"));
+        assert_eq!(quote("x\u{7}y"), format!("{:?}", "x\u{7}y"));
+        assert_eq!(quote("é€"), "\"é€\"");
+    }
 
     #[test]
     fn every_variant_has_a_distinct_code() {

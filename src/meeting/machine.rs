@@ -97,7 +97,7 @@ use crate::value::{pick, FromValue, Obj, Value};
 
 use super::url::Site;
 use super::wire::{WireInFlight, WirePhase};
-use crate::error::{show_number, PresenceError};
+use crate::error::{quote, show_number, PresenceError};
 
 /// The status we show during meetings. Serialised in Graph's spelling, `"Busy"` or
 /// `"DoNotDisturb"`; the activity is the same word.
@@ -1041,7 +1041,10 @@ fn check_time(field: &'static str, ms: f64) -> Result<(), PresenceError> {
 
 fn check_id(field: &'static str, id: &str) -> Result<(), PresenceError> {
     if id.is_empty() || id.len() > 2048 || id.chars().any(char::is_control) {
-        Err(invalid(field, format!("meeting ids are 1 to 2048 characters without control characters; got {id:?}")))
+        Err(invalid(
+            field,
+            format!("meeting ids are 1 to 2048 characters without control characters; got {}", quote(id)),
+        ))
     } else {
         Ok(())
     }
@@ -1049,7 +1052,7 @@ fn check_id(field: &'static str, id: &str) -> Result<(), PresenceError> {
 
 fn check_word(field: &'static str, w: &str) -> Result<(), PresenceError> {
     if w.is_empty() || w.len() > 64 || !w.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        Err(invalid(field, format!("availability and activity are 1 to 64 ASCII letters or digits; got {w:?}")))
+        Err(invalid(field, format!("availability and activity are 1 to 64 ASCII letters or digits; got {}", quote(w))))
     } else {
         Ok(())
     }

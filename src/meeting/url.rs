@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::PresenceError;
+use crate::error::{quote, PresenceError};
 use crate::value::{name, obj, pick, FromValue, ToValue, Value};
 
 /// The meeting sites we recognise. Serialised as `"googleMeet"`, `"zoom"`, `"webex"`, `"jitsi"`,
@@ -472,8 +472,9 @@ pub fn validate_pattern(p: &str) -> Result<CustomPattern, PresenceError> {
     parse_pattern(p).map_err(|why| PresenceError::InvalidMeeting {
         field: "customPattern",
         reason: format!(
-            "pattern {p:?}: {why}; write https://host/path with an exact host or one leading \
-             `*.` label, an optional port, and `*` only in the path (e.g. https://*.video.example.com/room/*)"
+            "pattern {}: {why}; write https://host/path with an exact host or one leading \
+             `*.` label, an optional port, and `*` only in the path (e.g. https://*.video.example.com/room/*)",
+            quote(p)
         ),
     })
 }

@@ -248,7 +248,7 @@ impl TryFrom<WireEvent> for MeetingEvent {
                 status: match w.status {
                     Some(StatusField::Http(n)) => Some(n),
                     Some(StatusField::Meeting(s)) => {
-                        return Err(format!("status must be an HTTP status number; got {s:?}"))
+                        return Err(format!("status must be an HTTP status number; got \"{}\"", s.as_str()))
                     }
                     None => None,
                 },
@@ -272,6 +272,19 @@ enum PhaseType {
     Holding,
     Checking,
     Restoring,
+}
+
+impl PhaseType {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Idle => "idle",
+            Self::Snapshot => "snapshot",
+            Self::Setting => "setting",
+            Self::Holding => "holding",
+            Self::Checking => "checking",
+            Self::Restoring => "restoring",
+        }
+    }
 }
 
 impl FromValue for PhaseType {
@@ -323,8 +336,8 @@ impl TryFrom<WirePhase> for Phase {
     type Error = String;
 
     fn try_from(w: WirePhase) -> Result<Self, String> {
-        let unused = |field: &str| Err(format!("phase {:?} has no {field}", w.kind));
-        let missing = |field: &str| format!("phase {:?} needs {field}", w.kind);
+        let unused = |field: &str| Err(format!("phase \"{}\" has no {field}", w.kind.as_str()));
+        let missing = |field: &str| format!("phase \"{}\" needs {field}", w.kind.as_str());
         if w.resume.is_some() && w.kind != PhaseType::Snapshot {
             return unused("resume");
         }
