@@ -18,7 +18,7 @@ import { ready, meetingStep, matchMeeting } from "./presence.js";
 import { automaticRequest, userWriteCount } from "./actions.js";
 import { showFailure, showMeeting } from "./badge.js";
 import { toErrorData } from "./errors.js";
-import { getLocal, setLocal, getSession, setSession, LocalKey, SessionKey } from "./storage.js";
+import { getLocal, setLocal, getSession, setSession, getSettings, LocalKey, SessionKey } from "./storage.js";
 import { meetingSettings, meetingTrigger, ownPreferred } from "./settings.js";
 import { checkContentMessage, MeetingMsg } from "./meeting-guard.js";
 
@@ -144,10 +144,12 @@ function request(kind, fields) {
         event.retryAfterMs = err.retryAfterSeconds * 1000;
       }
       console.warn(`meeting: ${kind} failed:`, err.code);
-      if (NEEDS_USER.has(err.code)) {
+      const state = /** @type {any} */ (await dispatch(event));
+      // Once per run of failures, not at every retry: a meeting is no time for repeated pop-ups.
+      if (NEEDS_USER.has(err.code) && Number(state?.failures) <= 1) {
         await showFailure(err);
       }
-      return dispatch(event);
+      return state;
     },
   );
 }
@@ -266,6 +268,10 @@ function match(url, customPatterns) {
  * @param {import("./settings.js").MeetingSettings} settings
  */
 async function join(tabId, m, settings) {
+  if (!(await getSettings()).clientId) {
+    // Not set up yet: no request could succeed, so there is nothing to start (and nothing to nag about).
+    return;
+  }
   await step({ type: "configure", status: settings.status, safetyExpiry: settings.safetyExpiry });
   const own = ownPreferred(await getLocal(LocalKey.LAST_SET), Date.now());
   await step({ type: "join", tabId, site: m.site, meetingId: m.meetingId, ownPreferred: own });

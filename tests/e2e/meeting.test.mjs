@@ -123,8 +123,7 @@ test("Graph unreachable when the meeting ends: the restore is sent once it is ba
     assert.equal(failed[0].dropped, true);
     assert.equal((await ext.sim.get("/_sim/state")).preferred.availability, "Busy", "nothing restored while down");
     const w = await ext.getWorker();
-    const alarm = await w.evaluate(() => chrome.alarms.get("meetingRetry"));
-    assert.ok(alarm, "a retry is scheduled");
+    await eventually(() => w.evaluate(() => chrome.alarms.get("meetingRetry")), { what: "a scheduled retry" });
     await ext.sim.del("/_sim/faults");
     const after = await eventually(async () => {
       const ok = (await ext.sim.graphRequests()).filter((r) => !r.dropped);
@@ -150,5 +149,38 @@ test("a look-alike host and a Meet page that is not a meeting send nothing", asy
     const w = await ext.getWorker();
     assert.deepEqual(await w.evaluate(() => chrome.storage.local.get("meetingState").then((s) => s.meetingState?.tabs ?? [])), []);
     assert.equal(await w.evaluate(() => chrome.storage.session.get("meetingRejected").then((s) => s.meetingRejected ?? null)), null, "nothing was even refused");
+  });
+});
+
+test("a throttled set (429, Retry-After 1 s) is not resent blind: read again after the wait, then set once", async () => {
+  await withExtension({}, async (ext) => {
+    await ready(ext);
+    await ext.sim.post("/_sim/faults", { path: "/me/presence/setUserPreferredPresence", count: 1, status: 429, retryAfter: 1 });
+    const page = await openMeet(ext);
+    await page.click("#join");
+    const all = await requestCount(ext.sim, 4, "read, throttled set, read, set");
+    assert.deepEqual(all, ["GET presence 200", "POST setUserPreferredPresence 429", "GET presence 200", "POST setUserPreferredPresence 200"]);
+    const posts = await requestsFor(ext.sim, "setUserPreferredPresence");
+    assert.ok(posts[1].timeMs - posts[0].timeMs >= 1000, "waited for Retry-After");
+    assertPresencePost(posts[1], "setUserPreferredPresence", BUSY_4H);
+    await quiet(ext.sim, 450);
+  });
+});
+
+test("sign-in needed during a meeting: badge and one notification, never a window, nothing set", async () => {
+  await withExtension({}, async (ext) => {
+    await ready(ext);
+    await ext.sim.post("/_sim/config", { requireInteraction: true });
+    await ext.sim.post("/_sim/clock", { advanceSeconds: 3700 }); // the access token has expired
+    const pagesBefore = ext.context.pages().length;
+    const page = await openMeet(ext);
+    await page.click("#join");
+    const w = await ext.getWorker();
+    await eventually(async () => (await w.evaluate(() => chrome.action.getBadgeText({}))) === "!", { what: "the failure badge" });
+    const notes = await w.evaluate(() => chrome.notifications.getAll());
+    assert.ok("presence-switch-signInNeeded" in notes, `notification shown: ${JSON.stringify(notes)}`);
+    assert.equal(ext.context.pages().length, pagesBefore + 1, "only the meeting tab was opened, no sign-in window");
+    assert.deepEqual(await requestsFor(ext.sim, "setUserPreferredPresence"), []);
+    assert.ok(await w.evaluate(() => chrome.alarms.get("meetingRetry")), "the read is retried later");
   });
 });
