@@ -113,3 +113,20 @@ test("a user's own Do not disturb before the meeting is left alone, during and a
     assert.deepEqual(await log(ext.sim), ["GET presence 200"], "read once, nothing written");
   });
 });
+
+test("options: an invalid custom pattern is refused before any permission prompt; Webex offers only 'on visit'", async () => {
+  await withExtension({}, async (ext) => {
+    const options = await ext.context.newPage();
+    await options.goto(ext.url("options.html"));
+    await options.locator("#meeting-site-googleMeet").waitFor({ timeout: 5000 });
+    await options.getByLabel("Page address pattern").fill("http://*.com/*");
+    await options.getByRole("button", { name: "Add", exact: true }).click();
+    await options.locator("#meeting-pattern-error", { hasText: "This pattern is not valid." }).waitFor({ timeout: 5000 });
+    assert.equal(await options.getByLabel("Page address pattern").getAttribute("aria-invalid"), "true");
+    const stored = await (await ext.getWorker()).evaluate(() => chrome.storage.local.get("meetingSettings").then((s) => s.meetingSettings ?? null));
+    assert.equal(stored, null, "nothing saved");
+    assert.equal(await options.locator("#meeting-trigger-webex").inputValue(), "visit");
+    assert.equal(await options.locator('#meeting-trigger-webex option[value="join"]').isDisabled(), true);
+    assert.equal(await options.locator("#meeting-trigger-googleMeet").inputValue(), "join");
+  });
+});
