@@ -1,19 +1,19 @@
-//! Flat JSON forms of the tagged enums, for size.
+//! The JSON forms of the meeting types, read with [`FromValue`] and written with [`ToValue`].
 //!
-//! serde's derive for an internally tagged enum (`#[serde(tag = "type")]`) buffers the whole
-//! object and generates one deserializer per variant; for [`MeetingEvent`] and [`Phase`] that
-//! was most of this module's share of the wasm. The JSON shapes stay the same: each enum is read
-//! through one flat struct of optional fields and then checked, field by field, against its
-//! `type` (a field the type does not use, or a missing one, is an error, as with
-//! `deny_unknown_fields`).
+//! The tagged enums are read by hand rather than through serde's derive for an internally
+//! tagged enum (`#[serde(tag = "type")]`), which buffers the whole object and generates one
+//! deserializer per variant. A [`MeetingEvent`] is read straight into its variant after its keys
+//! are checked against its `type`; a [`Phase`] and an [`InFlight`] through one flat struct of
+//! optional fields, then checked field by field against their `type`. Either way a field the
+//! type does not use, or a missing one, is an error, as with `deny_unknown_fields`. The
+//! `Serialize` derives (native tests, golden files) give the same JSON as the [`ToValue`] impls.
 
 use serde::Serialize;
 
 use super::machine::{
     Effect, InFlight, MeetingConfig, MeetingEvent, MeetingState, MeetingStatus, MeetingTab, Ours, OwnPreferred, Phase,
-    Presence, ReadPurpose, RequestKind, StepOutput, TabMeeting,
+    Presence, ReadPurpose, StepOutput,
 };
-use super::url::Site;
 use crate::error::{show_number, PresenceError};
 use crate::value::{name, obj, pick, sparse_obj, type_error, FromValue, Obj, ToValue, Value};
 
@@ -95,73 +95,27 @@ impl FromValue for StatusField {
     }
 }
 
-/// Every field any event has.
-pub(crate) struct WireEvent {
-    kind: EventType,
-    status: Option<StatusField>,
-    safety_expiry: Option<String>,
-    tab_id: Option<i64>,
-    site: Option<Site>,
-    meeting_id: Option<String>,
-    own_preferred: Option<OwnPreferred>,
-    meeting: Option<TabMeeting>,
-    availability: Option<String>,
-    activity: Option<String>,
-    request: Option<RequestKind>,
-    ok: Option<bool>,
-    retry_after_ms: Option<f64>,
-    live_tab_ids: Option<Vec<i64>>,
-}
-
-impl FromValue for WireEvent {
-    fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        let o = Obj::strict(
-            v,
-            &[
-                "type",
-                "status",
-                "safetyExpiry",
-                "tabId",
-                "site",
-                "meetingId",
-                "ownPreferred",
-                "meeting",
-                "availability",
-                "activity",
-                "request",
-                "ok",
-                "retryAfterMs",
-                "liveTabIds",
-            ],
-        )?;
-        Ok(Self {
-            kind: o.req("type")?,
-            status: o.opt("status")?,
-            safety_expiry: o.opt("safetyExpiry")?,
-            tab_id: o.opt("tabId")?,
-            site: o.opt("site")?,
-            meeting_id: o.opt("meetingId")?,
-            own_preferred: o.opt("ownPreferred")?,
-            meeting: o.opt("meeting")?,
-            availability: o.opt("availability")?,
-            activity: o.opt("activity")?,
-            request: o.opt("request")?,
-            ok: o.opt("ok")?,
-            retry_after_ms: o.opt("retryAfterMs")?,
-            live_tab_ids: o.opt("liveTabIds")?,
-        })
-    }
-}
+/// Every field any event has (`type` first).
+const EVENT_FIELDS: [&str; 14] = [
+    "type",
+    "status",
+    "safetyExpiry",
+    "tabId",
+    "site",
+    "meetingId",
+    "ownPreferred",
+    "meeting",
+    "availability",
+    "activity",
+    "request",
+    "ok",
+    "retryAfterMs",
+    "liveTabIds",
+];
 
 /// A wire form's refusal, as the bindings report it.
 fn refused(message: String) -> PresenceError {
     PresenceError::InvalidInput { field: None, message }
-}
-
-impl FromValue for MeetingEvent {
-    fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        WireEvent::from_value(v)?.try_into().map_err(refused)
-    }
 }
 
 impl FromValue for Phase {
@@ -176,30 +130,14 @@ impl FromValue for InFlight {
     }
 }
 
-fn need<T>(v: Option<T>, field: &str, kind: &str) -> Result<T, String> {
-    v.ok_or_else(|| format!("{field} is required for a {kind} event"))
-}
-
-impl TryFrom<WireEvent> for MeetingEvent {
-    type Error = String;
-
-    fn try_from(w: WireEvent) -> Result<Self, String> {
-        let present = [
-            ("status", w.status.is_some()),
-            ("safetyExpiry", w.safety_expiry.is_some()),
-            ("tabId", w.tab_id.is_some()),
-            ("site", w.site.is_some()),
-            ("meetingId", w.meeting_id.is_some()),
-            ("ownPreferred", w.own_preferred.is_some()),
-            ("meeting", w.meeting.is_some()),
-            ("availability", w.availability.is_some()),
-            ("activity", w.activity.is_some()),
-            ("request", w.request.is_some()),
-            ("ok", w.ok.is_some()),
-            ("retryAfterMs", w.retry_after_ms.is_some()),
-            ("liveTabIds", w.live_tab_ids.is_some()),
-        ];
-        let (kind, allowed): (&str, &[&str]) = match w.kind {
+/// An event is read straight into its variant: a key no event has is refused and named (as
+/// `deny_unknown_fields` would), a key of another event type is refused as not used by this one
+/// (`null` counts as absent), then the variant's own fields are read.
+impl FromValue for MeetingEvent {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        let o = Obj::strict(v, &EVENT_FIELDS)?;
+        let ty: EventType = o.req("type")?;
+        let (kind, allowed): (&str, &[&str]) = match ty {
             EventType::Configure => ("configure", &["status", "safetyExpiry"]),
             EventType::Join => ("join", &["tabId", "site", "meetingId", "ownPreferred"]),
             EventType::Leave => ("leave", &["tabId"]),
@@ -212,49 +150,50 @@ impl TryFrom<WireEvent> for MeetingEvent {
             EventType::RetryDue => ("retryDue", &[]),
             EventType::UserChanged => ("userChanged", &[]),
         };
-        if let Some((field, _)) = present.iter().find(|(f, set)| *set && !allowed.contains(f)) {
-            return Err(format!("{field} is not used by a {kind} event; remove it"));
+        let set = |field: &str| o.get(field).is_some_and(|v| *v != Value::Null);
+        if let Some(field) = EVENT_FIELDS.iter().skip(1).find(|f| set(f) && !allowed.contains(f)) {
+            return Err(refused(format!("{field} is not used by a {kind} event; remove it")));
         }
-        Ok(match w.kind {
+        let missing = |field: &str| refused(format!("{field} is required for a {kind} event"));
+        let tab_id = || o.opt("tabId")?.ok_or_else(|| missing("tabId"));
+        Ok(match ty {
             EventType::Configure => MeetingEvent::Configure {
-                status: match w.status {
+                status: match o.opt("status")? {
                     Some(StatusField::Meeting(s)) => Some(s),
                     Some(StatusField::Http(n)) => {
-                        return Err(format!("status must be \"Busy\" or \"DoNotDisturb\"; got {n}"))
+                        return Err(refused(format!("status must be \"Busy\" or \"DoNotDisturb\"; got {n}")))
                     }
                     None => None,
                 },
-                safety_expiry: w.safety_expiry,
+                safety_expiry: o.opt("safetyExpiry")?,
             },
             EventType::Join => MeetingEvent::Join {
-                tab_id: need(w.tab_id, "tabId", kind)?,
-                site: need(w.site, "site", kind)?,
-                meeting_id: need(w.meeting_id, "meetingId", kind)?,
-                own_preferred: w.own_preferred,
+                tab_id: tab_id()?,
+                site: o.opt("site")?.ok_or_else(|| missing("site"))?,
+                meeting_id: o.opt("meetingId")?.ok_or_else(|| missing("meetingId"))?,
+                own_preferred: o.opt("ownPreferred")?,
             },
-            EventType::Leave => MeetingEvent::Leave { tab_id: need(w.tab_id, "tabId", kind)? },
-            EventType::TabClosed => MeetingEvent::TabClosed { tab_id: need(w.tab_id, "tabId", kind)? },
-            EventType::TabNavigated => {
-                MeetingEvent::TabNavigated { tab_id: need(w.tab_id, "tabId", kind)?, meeting: w.meeting }
-            }
+            EventType::Leave => MeetingEvent::Leave { tab_id: tab_id()? },
+            EventType::TabClosed => MeetingEvent::TabClosed { tab_id: tab_id()? },
+            EventType::TabNavigated => MeetingEvent::TabNavigated { tab_id: tab_id()?, meeting: o.opt("meeting")? },
             EventType::PresenceRead => MeetingEvent::PresenceRead {
-                availability: need(w.availability, "availability", kind)?,
-                activity: need(w.activity, "activity", kind)?,
+                availability: o.opt("availability")?.ok_or_else(|| missing("availability"))?,
+                activity: o.opt("activity")?.ok_or_else(|| missing("activity"))?,
             },
             EventType::RequestResult => MeetingEvent::RequestResult {
-                request: need(w.request, "request", kind)?,
-                ok: need(w.ok, "ok", kind)?,
-                retry_after_ms: w.retry_after_ms,
-                status: match w.status {
+                request: o.opt("request")?.ok_or_else(|| missing("request"))?,
+                ok: o.opt("ok")?.ok_or_else(|| missing("ok"))?,
+                retry_after_ms: o.opt("retryAfterMs")?,
+                status: match o.opt("status")? {
                     Some(StatusField::Http(n)) => Some(n),
                     Some(StatusField::Meeting(s)) => {
-                        return Err(format!("status must be an HTTP status number; got \"{}\"", s.as_str()))
+                        return Err(refused(format!("status must be an HTTP status number; got \"{}\"", s.as_str())))
                     }
                     None => None,
                 },
             },
             EventType::WorkerStart => {
-                MeetingEvent::WorkerStart { live_tab_ids: need(w.live_tab_ids, "liveTabIds", kind)? }
+                MeetingEvent::WorkerStart { live_tab_ids: o.opt("liveTabIds")?.ok_or_else(|| missing("liveTabIds"))? }
             }
             EventType::BrowserStart => MeetingEvent::BrowserStart {},
             EventType::RetryDue => MeetingEvent::RetryDue {},
@@ -544,5 +483,51 @@ impl ToValue for Effect {
 impl ToValue for StepOutput {
     fn to_value(&self) -> Value {
         obj(vec![("state", self.state.to_value()), ("effects", self.effects.to_value())])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::from_value;
+
+    fn event(json: &str) -> Result<MeetingEvent, PresenceError> {
+        from_value(&serde_json::from_str::<Value>(json).expect("JSON"))
+    }
+
+    fn refusal(json: &str) -> (Option<String>, String) {
+        let e = event(json).expect_err(json);
+        assert_eq!(e.code(), "invalidInput", "{e}");
+        (e.field().map(str::to_owned), e.to_string())
+    }
+
+    #[test]
+    fn events_refuse_unknown_unused_missing_and_mistyped_fields() {
+        let (field, message) = refusal(r#"{"type":"leave","tabId":1,"tabid":2}"#);
+        assert_eq!(field.as_deref(), Some("tabid"), "{message}");
+        assert!(message.contains("unknown field `tabid`"), "{message}");
+        let (field, message) = refusal(r#"{"type":"leave","tabId":1,"site":"zoom"}"#);
+        assert_eq!(field, None);
+        assert!(message.contains("site is not used by a leave event; remove it"), "{message}");
+        let (field, message) = refusal(r#"{"type":"join","tabId":1,"site":"zoom"}"#);
+        assert_eq!(field, None);
+        assert!(message.contains("meetingId is required for a join event"), "{message}");
+        let (_, message) = refusal(r#"{"type":"leave","tabId":1.5}"#);
+        assert!(message.contains("tabId: invalid type: number 1.5"), "{message}");
+        let (_, message) = refusal(r#"{"type":"configure","status":200}"#);
+        assert!(message.contains("status must be \"Busy\" or \"DoNotDisturb\"; got 200"), "{message}");
+        let (_, message) = refusal(r#"{"type":"requestResult","request":"set","ok":true,"status":"Busy"}"#);
+        assert!(message.contains("status must be an HTTP status number; got \"Busy\""), "{message}");
+        let (field, message) = refusal(r#"{"tabId":1}"#);
+        assert_eq!(field.as_deref(), Some("type"), "{message}");
+    }
+
+    #[test]
+    fn a_null_field_of_another_event_type_counts_as_absent() {
+        assert_eq!(event(r#"{"type":"leave","tabId":3,"site":null}"#), Ok(MeetingEvent::Leave { tab_id: 3 }));
+        assert_eq!(
+            event(r#"{"type":"tabNavigated","tabId":2,"meeting":null}"#),
+            Ok(MeetingEvent::TabNavigated { tab_id: 2, meeting: None })
+        );
     }
 }
