@@ -97,6 +97,7 @@ use crate::value::{pick, FromValue, Obj, Value};
 
 use super::url::Site;
 use super::wire::{WireInFlight, WirePhase};
+use crate::duration::Duration;
 use crate::error::{quote, show_number, PresenceError};
 
 /// The status we show during meetings. Serialised in Graph's spelling, `"Busy"` or
@@ -1093,25 +1094,11 @@ fn minutes_to_seconds(minutes: f64) -> u64 {
     (m as u64).saturating_mul(60)
 }
 
-/// Canonical ISO 8601 / Edm.Duration for whole seconds: `PT4H`, `PT1H30M`, `P1DT2H`, `P7D`.
+/// Canonical ISO 8601 / Edm.Duration for whole seconds: `PT4H`, `PT1H30M`, `P1DT2H`, `P7D`
+/// ([`Duration::to_iso`], which the request builder uses too). Callers pass at least 60 s and
+/// far less than [`crate::duration::MAX_SECONDS`]; zero, which `Duration` refuses, is `PT0S`.
 fn format_duration(total: u64) -> String {
-    if total == 0 {
-        return "PT0S".into();
-    }
-    let (d, h, m, s) = (total / 86_400, total / 3600 % 24, total / 60 % 60, total % 60);
-    let mut out = String::from("P");
-    if d > 0 {
-        out.push_str(&format!("{d}D"));
-    }
-    if h + m + s > 0 {
-        out.push('T');
-        for (n, unit) in [(h, 'H'), (m, 'M'), (s, 'S')] {
-            if n > 0 {
-                out.push_str(&format!("{n}{unit}"));
-            }
-        }
-    }
-    out
+    Duration::from_secs("expiration", total).map_or_else(|_| "PT0S".to_owned(), |d| d.to_iso())
 }
 
 /// Parses `P[nD][T[nH][nM][nS]]` (whole numbers) into seconds within PT5M..=P1D.
@@ -1189,6 +1176,7 @@ mod tests {
         assert_eq!(format_duration(93_600), "P1DT2H");
         assert_eq!(format_duration(604_800), "P7D");
         assert_eq!(format_duration(61), "PT1M1S");
+        assert_eq!(format_duration(0), "PT0S");
     }
 
     #[test]
