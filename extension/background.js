@@ -2,7 +2,8 @@
 /**
  * Service worker (Chromium MV3, ES module). Listeners are registered synchronously at the top
  * level, or wake-up events are lost; each handler awaits the wasm core's `ready` promise (module
- * service workers cannot use top-level await). Nothing else runs at start.
+ * service workers cannot use top-level await) where it needs the core (a shortcut starts its
+ * token acquisition before). Nothing else runs at start.
  *
  * A Firefox build keeps this file and swaps lib/auth-host.js (MSAL in the event page instead of
  * an offscreen document).
@@ -27,9 +28,8 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
 });
 
 chrome.commands.onCommand.addListener((command) => {
-  ready
-    .then(() => handleCommand(command))
-    .catch((/** @type {unknown} */ e) => console.warn(`command ${command} failed:`, toErrorData(e).code));
+  // Not gated on `ready`: the token acquisition starts at once, the core is awaited where needed.
+  handleCommand(command).catch((/** @type {unknown} */ e) => console.warn(`command ${command} failed:`, toErrorData(e).code));
 });
 
 chrome.alarms.onAlarm.addListener((alarm) => {

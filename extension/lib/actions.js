@@ -26,6 +26,30 @@ const KEEP_PRESENT_EXPIRATION = "PT10M";
 const queue = createQueue();
 
 /**
+ * Whether a throttled write waits for its chrome.alarms wake-up: remembered in memory, so a
+ * write cancels one only when it exists. null = not known yet in this worker (read once).
+ * @type {boolean | null}
+ */
+let retryPending = null;
+/** The latest cancellation of a pending retry; scheduling a new one waits for it. */
+let cancelling = Promise.resolve();
+
+/**
+ * The popup's status line (session storage), written in order but never awaited before a
+ * request is sent. A failed write is logged: the line is a display, not state.
+ * @type {Promise<void>}
+ */
+let statusLine = Promise.resolve();
+
+/** @param {any} status {phase, ...} */
+function writeStatus(status) {
+  statusLine = statusLine
+    .then(() => setSession(SessionKey.STATUS, status))
+    .catch((/** @type {unknown} */ e) => console.warn("status line not written:", String(e)));
+  return statusLine;
+}
+
+/**
  * Completed user writes of a preferred presence (popup, shortcut, their throttled resends). The
  * meeting auto-set compares it around its own requests (lib/meeting.js), and is told after each.
  */
@@ -68,14 +92,18 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * @returns {Promise<{ ok: true, presence?: any }>}
  */
 async function graph(fields, origin, { retry = true } = {}) {
-  await ready;
-  const cfg = await currentConfig();
-  const request = buildRequest({
-    ...fields,
-    cloud: cfg.cloud.cloud,
-    ...(cfg.cloud.cloud === "custom" ? { graphBaseUrl: cfg.cloud.graphBaseUrl } : {}),
-    clientRequestId: crypto.randomUUID(),
-  });
+  // The request needs the wasm core; the token (in sendAuthorized) does not wait for it.
+  /** @type {import("./presence.js").GraphRequest | Promise<import("./presence.js").GraphRequest>} */
+  let request = (async () => {
+    const cfg = await currentConfig();
+    await ready;
+    return buildRequest({
+      ...fields,
+      cloud: cfg.cloud.cloud,
+      ...(cfg.cloud.cloud === "custom" ? { graphBaseUrl: cfg.cloud.graphBaseUrl } : {}),
+      clientRequestId: crypto.randomUUID(),
+    });
+  })();
   let attempt = 0;
   let waitedSeconds = 0;
   let refreshed = false;
@@ -93,6 +121,7 @@ async function graph(fields, origin, { retry = true } = {}) {
       }
       throw e; // sign-in and configuration errors keep their own code
     }
+    request = await request; // built by now; resends reuse it
     forceRefresh = false;
     claims = undefined;
     const r = interpretResponse({ ...response, attempt, waitedSeconds, nowMs: Date.now() });
@@ -107,11 +136,13 @@ async function graph(fields, origin, { retry = true } = {}) {
     if (err.next === "retry") {
       const seconds = Math.max(0, Number(err.retryAfterSeconds ?? 1));
       if (seconds > MAX_INLINE_WAIT_SECONDS) {
+        await Promise.allSettled([cancelling]); // an older retry's cancellation must not remove this one
+        retryPending = true;
         await setSession(SessionKey.PENDING_RETRY, { fields, dueMs: Date.now() + seconds * 1000 });
         await chrome.alarms.create(ALARM_RETRY, { when: Date.now() + seconds * 1000 });
         throw new ShellError("throttledScheduled", `${String(fields.action)} throttled; retry scheduled`, { retryAfterSeconds: seconds });
       }
-      await setSession(SessionKey.STATUS, { phase: "retrying", code: err.code, retryAtMs: Date.now() + seconds * 1000 });
+      await writeStatus({ phase: "retrying", code: err.code, retryAtMs: Date.now() + seconds * 1000 });
       await sleep(seconds * 1000);
       attempt += 1;
       waitedSeconds += seconds;
@@ -146,7 +177,7 @@ export function automaticRequest(task) {
 }
 
 /**
- * The one read after a write, or when the popup opens. Cached for the popup.
+ * The one read after a popup write, or when the popup opens. Cached for the popup.
  * @param {Origin} origin
  */
 async function readPresence(origin) {
@@ -167,43 +198,68 @@ function looksSessionless(availability, presence) {
 }
 
 /**
+ * @typedef {{ readBack: boolean }} SetOptions  readBack: read the presence afterwards (the popup
+ *   shows it and explains an Offline read-back); a shortcut sends exactly one write.
+ */
+
+/**
  * @param {string} availability
  * @param {string | undefined} expiration
  * @param {Origin} origin
+ * @param {SetOptions} opts
+ * @returns {Promise<{ presence: any, untilMs: number | null, noSession: boolean }>} presence:
+ *   what Graph shows afterwards, or null without a read-back
  */
-async function doSet(availability, expiration, origin) {
-  await ready;
-  await cancelPendingRetry();
+async function doSet(availability, expiration, origin, { readBack }) {
   /** @type {import("./presence.js").RequestInput} */
   const fields = { action: "setUserPreferredPresence", availability, ...(expiration ? { expiration } : {}) };
-  await graph(fields, origin);
+  await Promise.all([cancelPendingRetry(), graph(fields, origin)]);
   const nowMs = Date.now();
   const eff = effectiveExpiry({ availability, ...(expiration ? { expiration } : {}), nowMs });
+  const shown = showState(availability);
+  // The meeting auto-set reads lastSet when told about the write: store it first.
   await setLocal(LocalKey.LAST_SET, { availability, untilMs: eff.untilMs ?? null, isDefault: eff.isDefault === true, setAtMs: nowMs });
   userWrote();
-  await showState(availability);
+  await shown;
+  if (!readBack) {
+    return { presence: null, untilMs: eff.untilMs ?? null, noSession: false };
+  }
   const presence = await readPresence(origin);
   return { presence, untilMs: eff.untilMs ?? null, noSession: looksSessionless(availability, presence) };
 }
 
-/** @param {Origin} origin */
-async function doReset(origin) {
-  await cancelPendingRetry();
-  await graph({ action: "clearUserPreferredPresence" }, origin);
+/**
+ * @param {Origin} origin
+ * @param {SetOptions} opts
+ */
+async function doReset(origin, { readBack }) {
+  await Promise.all([cancelPendingRetry(), graph({ action: "clearUserPreferredPresence" }, origin)]);
+  const shown = showState(null);
   await setLocal(LocalKey.LAST_SET, null);
   userWrote();
-  await showState(null);
-  const presence = await readPresence(origin);
+  await shown;
+  const presence = readBack ? await readPresence(origin) : null;
   return { presence, untilMs: null, noSession: false };
 }
 
 /**
  * A newer preferred-presence write supersedes a throttled one waiting for its alarm, so the
- * state ends as the last press asked.
+ * state ends as the last press asked. Runs alongside that write (both in the same queue turn);
+ * costs nothing when no retry is pending, and one storage read per worker start to find out.
  */
-async function cancelPendingRetry() {
-  await chrome.alarms.clear(ALARM_RETRY);
-  await removeSession(SessionKey.PENDING_RETRY);
+function cancelPendingRetry() {
+  cancelling = (async () => {
+    if (retryPending === null) {
+      retryPending = (await getSession(SessionKey.PENDING_RETRY)) != null;
+    }
+    if (!retryPending) {
+      return;
+    }
+    retryPending = false;
+    await chrome.alarms.clear(ALARM_RETRY);
+    await removeSession(SessionKey.PENDING_RETRY);
+  })();
+  return cancelling;
 }
 
 /**
@@ -214,13 +270,13 @@ async function cancelPendingRetry() {
  */
 function enqueue(task) {
   return queue.run(async () => {
-    await setSession(SessionKey.STATUS, { phase: "busy" });
+    writeStatus({ phase: "busy" }); // in order before the outcome below, but not awaited before sending
     try {
       const value = await task();
-      await setSession(SessionKey.STATUS, { phase: "idle" });
+      await writeStatus({ phase: "idle" });
       return value;
     } catch (e) {
-      await setSession(SessionKey.STATUS, { phase: "error", error: toErrorData(e) });
+      await writeStatus({ phase: "error", error: toErrorData(e) });
       throw e;
     }
   });
@@ -232,24 +288,24 @@ function enqueue(task) {
  * @param {string | undefined} expiration any text the core's parseDuration accepts; absent = default
  */
 export function setStatus(availability, expiration) {
-  return enqueue(() => doSet(availability, expiration, { interactive: true }));
+  return enqueue(() => doSet(availability, expiration, { interactive: true }, { readBack: true }));
 }
 
 /** Popup: "Reset status" (clearUserPreferredPresence). */
 export function resetStatus() {
-  return enqueue(() => doReset({ interactive: true }));
+  return enqueue(() => doReset({ interactive: true }, { readBack: true }));
 }
 
 /** Popup opened: one read (no window: a signed-out user gets the sign-in button instead). */
 export async function readForPopup() {
-  await ready;
-  const keepPresent = (await getLocal(LocalKey.KEEP_PRESENT)) === true;
+  const keepPresentRead = getLocal(LocalKey.KEEP_PRESENT);
   try {
     const presence = await readPresence({ interactive: false });
-    return { account: (await getSession(SessionKey.ACCOUNT)) ?? null, presence, keepPresent };
+    const [keepPresent, account] = await Promise.all([keepPresentRead, getSession(SessionKey.ACCOUNT)]);
+    return { account: account ?? null, presence, keepPresent: keepPresent === true };
   } catch (e) {
     if (/** @type {any} */ (e).code === "signInNeeded") {
-      return { account: null, presence: null, keepPresent };
+      return { account: null, presence: null, keepPresent: (await keepPresentRead) === true };
     }
     throw e;
   }
@@ -311,7 +367,8 @@ export function signOut() {
 
 /**
  * chrome.commands.onCommand: the ONE handler, called by the listener and by the e2e tests.
- * Works with no popup open; reports on the badge (and a notification on failure).
+ * Works with no popup open; reports on the badge (and a notification on failure). Exactly one
+ * write per press, no read-back (nobody is looking; the popup reads when it opens).
  * @param {string} name
  */
 export async function handleCommand(name) {
@@ -323,13 +380,14 @@ export async function handleCommand(name) {
   try {
     return await enqueue(async () => {
       const action = command.action;
+      const opts = { readBack: false };
       if (action.kind === "reset") {
-        return await doReset(origin);
+        return await doReset(origin, opts);
       }
       if (action.kind === "toggle" && toggleStep(action, await getLocal(LocalKey.LAST_SET), Date.now()) === "reset") {
-        return await doReset(origin);
+        return await doReset(origin, opts);
       }
-      return await doSet(action.availability, action.expiration, origin);
+      return await doSet(action.availability, action.expiration, origin, opts);
     });
   } catch (e) {
     await showFailure(toErrorData(e));
@@ -354,6 +412,7 @@ export async function handleAlarm(alarm) {
     } else if (alarm.name === ALARM_RETRY) {
       const pending = await getSession(SessionKey.PENDING_RETRY);
       await removeSession(SessionKey.PENDING_RETRY);
+      retryPending = false;
       if (pending) {
         await enqueue(() => graph(pending.fields, origin));
         if (/PreferredPresence$/.test(String(pending.fields?.action))) {

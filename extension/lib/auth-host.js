@@ -15,6 +15,11 @@ const OFFSCREEN_URL = "offscreen.html";
 
 /** @type {Promise<void> | null} */
 let creating = null;
+/**
+ * The document existed at this worker's last call: later calls skip `hasDocument` (one round
+ * trip each) and check only when a message finds no receiver.
+ */
+let documentSeen = false;
 
 async function ensureDocument() {
   if (await chrome.offscreen.hasDocument()) {
@@ -45,9 +50,26 @@ export async function call(type, payload) {
   if (!type.startsWith(OFFSCREEN_PREFIX)) {
     throw new ShellError("internal", `not an auth-host message: ${type}`);
   }
-  await ensureDocument();
+  const checked = !documentSeen;
+  if (checked) {
+    await ensureDocument();
+    documentSeen = true;
+  }
   /** @type {import("./messages.js").Envelope | undefined} */
-  const reply = await chrome.runtime.sendMessage({ type, ...payload });
+  let reply;
+  try {
+    reply = await chrome.runtime.sendMessage({ type, ...payload });
+  } catch (e) {
+    // Sent without asking first (the document existed earlier in this worker's life). Only when
+    // it is really gone is it created and the message sent again, so nothing is handled twice.
+    if (checked || (await chrome.offscreen.hasDocument())) {
+      throw e;
+    }
+    documentSeen = false;
+    await ensureDocument();
+    documentSeen = true;
+    reply = await chrome.runtime.sendMessage({ type, ...payload });
+  }
   if (!reply) {
     throw new ShellError("authHostUnavailable", `auth host gave no answer to ${type}`);
   }
@@ -59,6 +81,7 @@ export async function call(type, payload) {
 
 /** Drops the auth host (settings changed: a new client id or authority needs a new MSAL instance). */
 export async function reset() {
+  documentSeen = false;
   if (await chrome.offscreen.hasDocument()) {
     await chrome.offscreen.closeDocument();
   }

@@ -13,14 +13,22 @@
 import * as host from "./auth-host.js";
 import { Msg } from "./messages.js";
 import { ShellError } from "./errors.js";
-import { cloudConfig, sendRequest } from "./presence.js";
+import { ready, cloudConfig, sendRequest } from "./presence.js";
 import { cloudInput } from "./settings.js";
-import { getSettings, getLocal, setLocal, setSession, removeSession, LocalKey, SessionKey } from "./storage.js";
+import { getSettings, getLocal, setLocal, getSession, setSession, removeSession, LocalKey, SessionKey } from "./storage.js";
 
 /** @type {{ key: string, accessToken: string, expiresOnMs: number } | null} */
 let memo = null;
-/** @type {Map<string, string>} openid-configuration JSON per custom login base + tenant */
-const metadata = new Map();
+/**
+ * The derived configuration, loaded once per worker (settings read once) and dropped by
+ * `onSettingsChanged` (the worker's chrome.storage.onChanged listener).
+ * @type {Promise<Config> | null}
+ */
+let configMemo = null;
+/** The SIGNED_OUT marker, read once per worker; this module is its only writer. @type {boolean | null} */
+let signedOutMemo = null;
+/** The latest write of the account view to the session cache (not awaited before a request). */
+let accountWrite = Promise.resolve();
 
 /** Tokens closer than this to expiry are refreshed before use. */
 const EXPIRY_MARGIN_MS = 60_000;
@@ -33,14 +41,41 @@ const SILENT_FLOW_TIMEOUT_MS = 10_000;
  */
 
 /**
- * What the auth host needs, derived from the settings through the core's `cloudConfig`.
- * @returns {Promise<{ msal: MsalConfig, cloud: any, settings: import("./storage.js").Settings, key: string }>}
+ * @typedef {{ msal: MsalConfig, cloud: any, settings: import("./storage.js").Settings, key: string }} Config
  */
-export async function currentConfig() {
-  const settings = await getSettings();
+
+/**
+ * What the auth host needs, derived from the settings through the core's `cloudConfig`. Kept in
+ * memory for the worker's life (until the settings change); also cached in chrome.storage.session
+ * keyed by the settings (nothing in it is a secret), so a restarted worker can start the token
+ * acquisition from storage alone, in parallel with the wasm core's instantiation.
+ * @returns {Promise<Config>}
+ */
+export function currentConfig() {
+  if (!configMemo) {
+    const loading = loadConfig();
+    configMemo = loading;
+    loading.catch(() => {
+      // A failure (not configured, metadata unreachable) is not remembered: the next call retries.
+      if (configMemo === loading) {
+        configMemo = null;
+      }
+    });
+  }
+  return configMemo;
+}
+
+/** @returns {Promise<Config>} */
+async function loadConfig() {
+  const [settings, cached] = await Promise.all([getSettings(), getSession(SessionKey.AUTH_CONFIG)]);
+  const settingsKey = JSON.stringify(settings);
+  if (cached && cached.settingsKey === settingsKey && cached.config) {
+    return { ...cached.config, settings };
+  }
   if (!settings.clientId) {
     throw new ShellError("notConfigured", "no client id configured");
   }
+  await ready;
   const cloud = cloudConfig(cloudInput(settings));
   if (!cloud.presenceSupported) {
     throw new ShellError("cloudNotSupported", `presence is not available in cloud ${cloud.cloud}`);
@@ -67,17 +102,24 @@ export async function currentConfig() {
     msal.authorityMetadata = await customMetadata(loginBaseUrl, tenant);
   }
   const key = JSON.stringify([msal.clientId, cloud.authority, cloud.graphBaseUrl]);
-  return { msal, cloud, settings, key };
+  const config = { msal, cloud: { cloud: cloud.cloud, graphBaseUrl: cloud.graphBaseUrl }, key };
+  // Not awaited: the cache only speeds up the next worker start.
+  setSession(SessionKey.AUTH_CONFIG, { settingsKey, config }).catch((/** @type {unknown} */ e) => console.warn("caching the auth configuration failed:", String(e)));
+  return { ...config, settings };
 }
 
 /**
+ * The custom cloud's openid-configuration, fetched once per login base + tenant and kept in
+ * chrome.storage.session (public metadata, not a secret), so a restarted worker does not fetch it.
  * @param {string} loginBaseUrl
  * @param {string} tenant
  */
 async function customMetadata(loginBaseUrl, tenant) {
   const url = `${loginBaseUrl.replace(/\/$/, "")}/${encodeURIComponent(tenant)}/v2.0/.well-known/openid-configuration`;
-  const cached = metadata.get(url);
-  if (cached) {
+  /** @type {Record<string, string>} */
+  const cache = (await getSession(SessionKey.OPENID_METADATA)) ?? {};
+  const cached = cache[url];
+  if (typeof cached === "string") {
     return cached;
   }
   let res;
@@ -89,24 +131,65 @@ async function customMetadata(loginBaseUrl, tenant) {
   if (!res.ok) {
     throw new ShellError("networkError", `${url} answered ${res.status}`);
   }
-  const text = await res.text();
-  metadata.set(url, text);
+  const text = metadataForMsal(await res.text(), url);
+  await setSession(SessionKey.OPENID_METADATA, { ...cache, [url]: text });
   return text;
+}
+
+/** The openid-configuration fields MSAL reads from `authorityMetadata` (msal-common Authority). */
+const MSAL_METADATA_FIELDS = ["authorization_endpoint", "token_endpoint", "end_session_endpoint", "issuer", "jwks_uri"];
+
+/**
+ * Only the endpoints MSAL uses are kept (and cached): the rest of the document is not needed.
+ * @param {string} text the openid-configuration JSON
+ * @param {string} url where it came from (for the error)
+ */
+function metadataForMsal(text, url) {
+  let doc;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new ShellError("networkError", `${url} is not JSON: ${String(e)}`);
+  }
+  /** @type {Record<string, unknown>} */
+  const kept = {};
+  for (const field of MSAL_METADATA_FIELDS) {
+    if (doc && typeof doc === "object" && field in doc) {
+      kept[field] = doc[field];
+    }
+  }
+  return JSON.stringify(kept);
+}
+
+/** @returns {Promise<boolean>} whether the user signed out explicitly (no silent web sign-in) */
+async function isSignedOut() {
+  if (signedOutMemo === null) {
+    signedOutMemo = (await getLocal(LocalKey.SIGNED_OUT)) === true;
+  }
+  return signedOutMemo;
+}
+
+/** @param {boolean} value */
+async function setSignedOut(value) {
+  signedOutMemo = value;
+  await setLocal(LocalKey.SIGNED_OUT, value);
 }
 
 /**
  * @param {{ key: string }} cfg
  * @param {{ accessToken: string, expiresOnMs: number, account: import("./messages.js").AccountView }} result
  */
-async function remember(cfg, result) {
+function remember(cfg, result) {
   memo = { key: cfg.key, accessToken: result.accessToken, expiresOnMs: result.expiresOnMs };
-  await setSession(SessionKey.ACCOUNT, result.account);
+  // The popup's account cache; awaited after the request that needed the token (sendAuthorized)
+  // or before the account is read back (signIn), not before the request is sent.
+  accountWrite = setSession(SessionKey.ACCOUNT, result.account);
   return result.accessToken;
 }
 
 /**
  * Runs the authorize step in a browser window (interactive) or invisibly (prompt=none).
- * @param {Awaited<ReturnType<typeof currentConfig>>} cfg
+ * @param {Config} cfg
  * @param {boolean} interactive
  * @param {string | undefined} claims a Conditional Access claims challenge to satisfy
  */
@@ -153,18 +236,20 @@ async function getSessionAccount() {
  * @returns {Promise<string>}
  */
 async function getToken({ interactive = false, forceRefresh = false, claims } = {}) {
-  const cfg = await currentConfig();
   if (claims) {
     forceRefresh = true;
   }
+  // A token will be needed from the auth host: read the marker in parallel with the config.
+  const signedOutRead = memo === null || forceRefresh ? isSignedOut() : null;
+  const cfg = await currentConfig();
   if (!forceRefresh && memo && memo.key === cfg.key && memo.expiresOnMs - EXPIRY_MARGIN_MS > Date.now()) {
     return memo.accessToken;
   }
   memo = null;
-  const signedOut = (await getLocal(LocalKey.SIGNED_OUT)) === true;
+  const signedOut = await (signedOutRead ?? isSignedOut());
   if (!signedOut) {
     try {
-      return await remember(cfg, await host.call(Msg.OFFSCREEN_SILENT, { config: cfg.msal, forceRefresh, claims }));
+      return remember(cfg, await host.call(Msg.OFFSCREEN_SILENT, { config: cfg.msal, forceRefresh, claims }));
     } catch (e) {
       const code = /** @type {any} */ (e).code;
       if (code !== "interactionRequired" && code !== "noAccount") {
@@ -172,7 +257,7 @@ async function getToken({ interactive = false, forceRefresh = false, claims } = 
       }
     }
     try {
-      return await remember(cfg, await webFlow(cfg, false, claims));
+      return remember(cfg, await webFlow(cfg, false, claims));
     } catch (e) {
       const code = /** @type {any} */ (e).code;
       if (code !== "interactionRequired" && code !== "signInCancelled") {
@@ -183,8 +268,8 @@ async function getToken({ interactive = false, forceRefresh = false, claims } = 
   if (!interactive) {
     throw new ShellError("signInNeeded", "no token without user interaction");
   }
-  const token = await remember(cfg, await webFlow(cfg, true, claims));
-  await setLocal(LocalKey.SIGNED_OUT, false);
+  const token = remember(cfg, await webFlow(cfg, true, claims));
+  await setSignedOut(false);
   return token;
 }
 
@@ -193,20 +278,29 @@ async function getToken({ interactive = false, forceRefresh = false, claims } = 
  * the sign-in window when silent acquisition fails; an automatic one gets `signInNeeded`.
  * `forceRefresh` asks the auth host for a fresh token (after a 401); `claims` carries a claims
  * challenge (403 insufficient_claims) into the token request.
- * @param {import("./presence.js").GraphRequest} request
+ *
+ * `request` may still be in the making (a promise: the core builds it once instantiated): the
+ * token is acquired meanwhile, since its path needs no wasm when the configuration is cached.
+ * @param {import("./presence.js").GraphRequest | Promise<import("./presence.js").GraphRequest>} request
  * @param {{ interactive: boolean, forceRefresh: boolean, timeoutMs: number, claims?: string }} opts
  */
 export async function sendAuthorized(request, { interactive, forceRefresh, timeoutMs, claims }) {
   let token;
+  let built;
   try {
-    token = await getToken({ interactive: false, forceRefresh, claims });
+    [token, built] = await Promise.all([getToken({ interactive: false, forceRefresh, claims }), request]);
   } catch (e) {
     if (/** @type {any} */ (e).code !== "signInNeeded" || !interactive) {
       throw e;
     }
     token = await getToken({ interactive: true, claims });
+    built = await request;
   }
-  return await sendRequest(request, token, { timeoutMs });
+  try {
+    return await sendRequest(built, token, { timeoutMs });
+  } finally {
+    await accountWrite;
+  }
 }
 
 /**
@@ -214,8 +308,9 @@ export async function sendAuthorized(request, { interactive, forceRefresh, timeo
  * @returns {Promise<import("./messages.js").AccountView>}
  */
 export async function signIn() {
-  await setLocal(LocalKey.SIGNED_OUT, false);
+  await setSignedOut(false);
   await getToken({ interactive: true });
+  await accountWrite;
   const account = await getSessionAccount();
   if (!account) {
     throw new ShellError("internal", "signed in but no account recorded");
@@ -226,7 +321,7 @@ export async function signIn() {
 /** Forgets the account: MSAL cache in the auth host, the token in memory, the popup cache. */
 export async function signOut() {
   memo = null;
-  await setLocal(LocalKey.SIGNED_OUT, true);
+  await setSignedOut(true);
   try {
     const cfg = await currentConfig();
     await host.call(Msg.OFFSCREEN_SIGN_OUT, { config: cfg.msal });
@@ -241,7 +336,7 @@ export async function signOut() {
  * @returns {Promise<import("./messages.js").AccountView | null>}
  */
 export async function account() {
-  if ((await getLocal(LocalKey.SIGNED_OUT)) === true) {
+  if (await isSignedOut()) {
     return null;
   }
   const cached = await getSessionAccount();
@@ -258,8 +353,10 @@ export async function account() {
 
 /** Settings changed: the next call needs a fresh MSAL instance and fresh tokens. */
 export async function onSettingsChanged() {
+  // Synchronously, before any await: the listener calls this, and the next handler must not see
+  // the old configuration.
   memo = null;
-  metadata.clear();
+  configMemo = null;
   await removeSession(SessionKey.ACCOUNT);
   await host.reset();
 }

@@ -11,13 +11,14 @@ import { errorMessageKey } from "./errors.js";
  */
 export async function showState(availability) {
   const info = availability ? statusInfo(availability) : null;
-  await chrome.action.setBadgeText({ text: info ? info.badge : "" });
-  if (info) {
-    await chrome.action.setBadgeBackgroundColor({ color: info.color });
-  }
-  await chrome.action.setTitle({
-    title: info ? `${chrome.i18n.getMessage("extName")}: ${chrome.i18n.getMessage(info.labelKey)}` : chrome.i18n.getMessage("extName"),
-  });
+  // Independent calls: issued together rather than one round trip after another.
+  await Promise.all([
+    chrome.action.setBadgeText({ text: info ? info.badge : "" }),
+    info ? chrome.action.setBadgeBackgroundColor({ color: info.color }) : undefined,
+    chrome.action.setTitle({
+      title: info ? `${chrome.i18n.getMessage("extName")}: ${chrome.i18n.getMessage(info.labelKey)}` : chrome.i18n.getMessage("extName"),
+    }),
+  ]);
 }
 
 /**

@@ -6,8 +6,9 @@
  * - `local`: settings, the last preferred presence this extension set, keep-present switch,
  *   signed-out marker, meeting auto-set settings and the meeting machine's state (local, not
  *   session: a browser restart must still find what we set, to put it back).
- * - `session`: cache for the popup (account view, last known presence), the UI status line and
- *   the count of content-script messages the service worker refused.
+ * - `session`: cache for the popup (account view, last known presence), the UI status line, the
+ *   count of content-script messages the service worker refused, and the worker's derived auth
+ *   configuration and custom-cloud openid metadata (public data, so a restarted worker skips them).
  */
 
 export const LocalKey = Object.freeze({
@@ -36,6 +37,10 @@ export const SessionKey = Object.freeze({
   PENDING_RETRY: "pendingRetry",
   /** @type {"meetingRejected"} {count, lastReason, lastAtMs}: content-script messages refused */
   MEETING_REJECTED: "meetingRejected",
+  /** @type {"authConfig"} {settingsKey, config: {msal, cloud, key}}: derived from the settings (no secret) */
+  AUTH_CONFIG: "authConfig",
+  /** @type {"openidMetadata"} {[url]: openid-configuration JSON} of custom clouds (public metadata) */
+  OPENID_METADATA: "openidMetadata",
 });
 
 /**
