@@ -7,7 +7,9 @@ import { getSettings, setSettings, getLocal, setLocal, LocalKey, SessionKey } fr
 import { cloudInput, isClientId, originPattern, meetingSettings, MEETING_SITES } from "./lib/settings.js";
 import { COMMANDS } from "./lib/commands.js";
 import { t, localize } from "./lib/i18n.js";
-import { ready, cloudConfig, validateMeetingPattern } from "./lib/presence.js";
+import { ready, startCore, cloudConfig, validateMeetingPattern } from "./lib/presence.js";
+
+startCore(); // the options validate with the core from the start
 
 const FIELDS = /** @type {const} */ (["clientId", "tenant", "cloud", "graphBaseUrl", "loginBaseUrl"]);
 const form = /** @type {HTMLFormElement} */ (document.getElementById("settings"));

@@ -2,16 +2,20 @@
 /**
  * Toolbar popup: UI and runtime messaging only. It never creates MSAL and never calls
  * launchWebAuthFlow (it would die when the sign-in window takes focus): the service worker does.
- * First paint comes from the session cache; the one Graph read happens in the background.
- * The wasm core is used here only to validate and preview durations.
+ * First paint comes from the session cache (read first thing, lib/popup-cache.js); the one Graph
+ * read happens in the background. The wasm core is used here only to validate and preview
+ * durations: it is instantiated after the cached state is shown, and the buttons never wait for
+ * it (a click before it is ready waits in its handler).
  */
+// First import: issues the session-cache read before the other modules evaluate.
+import { cachedState } from "./lib/popup-cache.js";
 import { Msg } from "./lib/messages.js";
 import { SessionKey, LocalKey } from "./lib/storage.js";
 import { STATUSES, statusInfo, availabilityLabelKey } from "./lib/status.js";
 import { PRESETS, endOfToday, endOfWeek } from "./lib/presets.js";
 import { errorMessageKey } from "./lib/errors.js";
 import { t, localize, formatUntil } from "./lib/i18n.js";
-import { ready, parseExpiry, effectiveExpiry, formatDuration, durationUntil } from "./lib/presence.js";
+import { ready, startCore, parseExpiry, effectiveExpiry, formatDuration, durationUntil } from "./lib/presence.js";
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const durationSelect = /** @type {HTMLSelectElement} */ ($("duration"));
@@ -207,7 +211,7 @@ function renderResult(result, doneText) {
 
 /** @param {string} availability */
 async function onStatus(availability) {
-  await ready;
+  await startCore();
   let choice;
   try {
     choice = chosenExpiration();
@@ -363,13 +367,29 @@ chrome.storage.onChanged.addListener((changes, area) => {
 });
 chrome.storage.local.get(LocalKey.MEETING_STATE).then((/** @type {any} */ got) => renderMeeting(got[LocalKey.MEETING_STATE]));
 
-chrome.storage.session.get([SessionKey.ACCOUNT, SessionKey.PRESENCE]).then((/** @type {any} */ cached) => {
-  if (cached[SessionKey.ACCOUNT]) {
-    renderAccount(cached[SessionKey.ACCOUNT]);
-  }
-  renderPresence(cached[SessionKey.PRESENCE]);
-  return load();
-});
+/** The wasm core, once the cached state is on screen: after the next frame (or 50 ms at most). */
+function startCoreAfterPaint() {
+  const start = () => {
+    startCore().catch((/** @type {unknown} */ e) => console.error("wasm core failed to load:", e));
+  };
+  requestAnimationFrame(() => setTimeout(start, 0));
+  setTimeout(start, 50); // hidden pages get no animation frames
+}
+
+cachedState
+  .then((/** @type {any} */ cached) => {
+    if (cached[SessionKey.ACCOUNT]) {
+      renderAccount(cached[SessionKey.ACCOUNT]);
+    }
+    renderPresence(cached[SessionKey.PRESENCE]);
+  })
+  .catch((/** @type {unknown} */ e) => console.warn("no cached presence:", String(e)))
+  .then(() => {
+    // The six buttons are enabled from the start; now the cached presence shows too.
+    performance.mark("interactive");
+    startCoreAfterPaint();
+    return load();
+  });
 
 ready.then(
   () => {

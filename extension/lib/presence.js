@@ -5,7 +5,8 @@
  * this module only instantiates the core once per context and re-exports its functions.
  *
  * Module service workers cannot use top-level await (the worker would never register), so the
- * instantiation promise is exported and every caller awaits `ready` inside its handler.
+ * instantiation promise is exported and every caller awaits `ready` inside its handler. Pages
+ * call `startCore()` first (the options page at once, the popup after its first paint).
  */
 import init, * as core from "../pkg/presence_switch.js";
 
@@ -25,7 +26,27 @@ import init, * as core from "../pkg/presence_switch.js";
  * @typedef {import("../pkg/presence_switch.js").CustomPattern} CustomPattern
  */
 
-export const ready = init({ module_or_path: chrome.runtime.getURL("pkg/presence_switch_bg.wasm") });
+/** @type {(value?: undefined) => void} */
+let begin = () => {};
+const requested = new Promise((resolve) => {
+  begin = resolve;
+});
+
+/**
+ * Resolves once the core is instantiated. A worker starts that at import (every event needs the
+ * core); a page starts it with `startCore()` when it chooses (the popup: after its first paint).
+ */
+export const ready = requested.then(() => init({ module_or_path: chrome.runtime.getURL("pkg/presence_switch_bg.wasm") }));
+
+/** Starts instantiating the core (idempotent) and returns `ready`. */
+export function startCore() {
+  begin();
+  return ready;
+}
+
+if (typeof document === "undefined") {
+  startCore();
+}
 
 export const {
   parseDuration,
