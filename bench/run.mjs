@@ -236,6 +236,20 @@ async function main() {
         await sleep(5);
       }
     };
+    /** Waits until the simulator has logged at least n writes; returns them, oldest first. */
+    const waitForWrites = async (/** @type {number} */ n, timeoutMs = 10_000) => {
+      const end = Date.now() + timeoutMs;
+      for (;;) {
+        const writes = (await log()).filter(isWrite);
+        if (writes.length >= n) {
+          return writes;
+        }
+        if (Date.now() > end) {
+          throw new Error(`timed out waiting for write ${n} at the simulator`);
+        }
+        await sleep(5);
+      }
+    };
     const counts = (/** @type {any[]} */ entries) => ({
       writes: entries.filter((r) => r.method === "POST" && r.path.startsWith("/v1.0/")).length,
       reads: entries.filter((r) => r.method === "GET" && r.path.startsWith("/v1.0/")).length,
@@ -252,7 +266,7 @@ async function main() {
     /** @type {Record<string, Record<string, any[]>>} */
     const reqCounts = { popupOpen: { ours: [], baseline: [] }, popupClick: { ours: [], baseline: [] }, warm: { ours: [], baseline: [] }, cold: { ours: [], baseline: [] }, meeting: { ours: [], baseline: [] } };
     /** @type {any} */
-    const extra = { fcp: { ours: [], baseline: [] }, untilShown: [], warmTotal: { ours: [], baseline: [] } };
+    const extra = { fcp: { ours: [], baseline: [] }, mark: { ours: [], baseline: [] }, untilShown: [], warmTotal: { ours: [], baseline: [] } };
     /** @type {any[]} */
     const wasmSamples = [];
     /** @type {string[]} */
@@ -339,7 +353,8 @@ async function main() {
         const fin = await page.evaluate(() => {
           const b = /** @type {any} */ (window).__bench;
           const fcp = performance.getEntriesByName("first-contentful-paint")[0];
-          return { until: b.until ?? null, fcp: fcp ? fcp.startTime : null };
+          const mark = performance.getEntriesByName("interactive", "mark")[0];
+          return { until: b.until ?? null, fcp: fcp ? fcp.startTime : null, mark: mark ? mark.startTime : null };
         });
         if (record) {
           samples.popup[ext.name].push(r.t);
@@ -348,6 +363,9 @@ async function main() {
           }
           if (ext === O && fin.until !== null) {
             extra.untilShown.push(fin.until);
+          }
+          if (fin.mark !== null) {
+            extra.mark[ext.name].push(fin.mark);
           }
           await sleep(20);
           reqCounts.popupOpen[ext.name].push(counts(await log()));
@@ -374,31 +392,85 @@ async function main() {
     };
 
     // --- meeting in-call → write; leave → restore (baseline always; ours when the feature exists) ---
-    const meetingPage = await ctx.newPage();
+    // One fixture page at the Meet URL, loaded once; both content scripts run in it, and each
+    // flip speaks only to the detector of the extension being measured:
+    // - baseline: <html data-call-state="lobby|in-call|left"> (bench/baseline/content.js);
+    // - ours: the DOM signals of tests/e2e/fixtures/meet.html that extension/content/meeting.js
+    //   reads: in the call a button holding the Material icon ligature "call_end"; after leaving,
+    //   the call-ended screen (data-call-ended="true"), no leave control.
+    // Neither detector reacts to the other's flip (ours observes only childList/class/
+    // data-call-ended; the baseline only data-call-state).
     await ctx.route("https://meet.google.com/**", (route) =>
-      route.fulfill({ status: 200, contentType: "text/html", body: `<!doctype html><html data-call-state="lobby"><meta charset="utf-8"><title>Meet</title><body>lobby</body></html>` }),
+      route.fulfill({
+        status: 200,
+        contentType: "text/html",
+        body: `<!doctype html><html data-call-state="lobby"><meta charset="utf-8"><title>Meet</title><body><main id="app"><button id="join">Join now</button></main></body></html>`,
+      }),
     );
+    const meetingPage = await ctx.newPage();
+    await meetingPage.goto(MEET_URL);
+    await sleep(1000); // both content scripts attached; ours has its worker's answer to hello
+    /** @param {"in-call" | "left"} to @param {"ours" | "baseline"} who */
+    const flip = (to, who) =>
+      meetingPage.evaluate(
+        ([state, w]) => {
+          const app = /** @type {HTMLElement} */ (document.getElementById("app"));
+          let t;
+          if (w === "baseline") {
+            t = Date.now();
+            document.documentElement.dataset.callState = state;
+            return t;
+          }
+          // Build the new screen first; the flip itself is one replaceChildren.
+          const screen = document.createElement("div");
+          if (state === "in-call") {
+            screen.setAttribute("role", "toolbar");
+            const leave = document.createElement("button");
+            leave.setAttribute("aria-label", "Leave call");
+            const icon = document.createElement("i");
+            icon.className = "google-material-icons";
+            icon.textContent = "call_end";
+            leave.append(icon);
+            screen.append(leave);
+          } else {
+            screen.dataset.callEnded = "true";
+            screen.textContent = "You left the meeting";
+          }
+          t = Date.now();
+          app.replaceChildren(screen);
+          return t;
+        },
+        /** @type {const} */ ([to, who]),
+      );
     const meetingOnce = async (/** @type {Ext} */ ext, record = true) => {
       if (ext === O && !meetingBuilt) {
         return;
       }
-      // Our extension's fixture/flip is not known until the feature lands: see meetingFeature().
-      await meetingPage.goto(MEET_URL);
-      await sleep(30); // content script attached (document_start) and idle
+      // The same start for both: the user set Available (a shortcut), so the meeting has
+      // something to change (ours leaves a presence that is already Busy alone) and to restore.
+      await (await workerOf(ext)).evaluate(() => /** @type {any} */ (globalThis).__presenceSwitchTest.handleCommand("set-available"));
+      await sleep(50);
       await clear();
-      const tJoin = await meetingPage.evaluate(() => {
-        const t = Date.now();
-        document.documentElement.dataset.callState = "in-call";
-        return t;
-      });
-      const write = await waitFor((r) => r.method === "POST" && r.path.endsWith("/setUserPreferredPresence"));
-      const tLeave = await meetingPage.evaluate(() => {
-        const t = Date.now();
-        document.documentElement.dataset.callState = "left";
-        return t;
-      });
-      const restore = await waitFor((r) => r.method === "POST" && r.path.endsWith("/clearUserPreferredPresence"));
-      await sleep(20);
+      const diagnose = async (/** @type {any} */ e) => {
+        const w = await workerOf(ext);
+        const state = await w.evaluate(async () => JSON.stringify([await chrome.storage.local.get("meetingState"), await chrome.storage.session.get("meetingRejected")]));
+        return new Error(`${ext.name} meeting: ${e?.message ?? e}; requests ${JSON.stringify((await log()).map((r) => `${r.method} ${r.path} ${r.status}`))}; state ${state}`);
+      };
+      let write;
+      let tJoin;
+      let tLeave;
+      let restore;
+      try {
+        tJoin = await flip("in-call", /** @type {any} */ (ext.name));
+        [write] = await waitForWrites(1);
+        tLeave = await flip("left", /** @type {any} */ (ext.name));
+        // The restore is the next write: ours puts back its own earlier status (a set with the
+        // time it has left) or clears; the baseline clears.
+        restore = (await waitForWrites(2))[1];
+      } catch (e) {
+        throw await diagnose(e);
+      }
+      await sleep(ext === O ? 350 : 20); // nothing more arrives (ours: past its 200 ms settle)
       if (record) {
         samples.meetJoin[ext.name].push(write.timeMs - clock - tJoin);
         samples.meetLeave[ext.name].push(restore.timeMs - clock - tLeave);
@@ -476,13 +548,16 @@ async function main() {
   }
 }
 
-/** Whether our meeting auto-set has landed in the built extension. @param {any} manifest */
+/**
+ * Whether our meeting auto-set is in the built extension: a content script on Meet (the flip in
+ * meetingOnce follows its in-call signal, see tests/e2e/fixtures/meet.html). BENCH_MEETING_OURS=0
+ * skips ours.
+ * @param {any} manifest
+ */
 function meetingFeature(manifest) {
   const scripts = manifest.content_scripts ?? [];
   const matchesMeet = scripts.some((/** @type {any} */ c) => (c.matches ?? []).some((/** @type {string} */ m) => m.includes("meet.google.com")));
-  // The flip of our fixture into "in call" must follow our content script's detection (to be
-  // wired when extension/lib/meeting.js and its e2e fixture exist). Until then: n/a.
-  return matchesMeet && existsSync(join(root, "extension", "lib", "meeting.js")) && process.env.BENCH_MEETING_OURS === "1";
+  return matchesMeet && process.env.BENCH_MEETING_OURS !== "0";
 }
 
 /** Clock offset of the simulator (sim time = real time + offset); 0 unless someone advanced it. */
@@ -760,6 +835,7 @@ function buildReport(a) {
     informational: {
       popupFirstContentfulPaintMs: { ours: summary(extra.fcp.ours), baseline: summary(extra.fcp.baseline) },
       oursPopupUntilPreviewShownMs: summary(extra.untilShown),
+      popupInteractiveMarkMs: { ours: summary(extra.mark.ours), baseline: summary(extra.mark.baseline) },
       warmHandleCommandTotalMs: { ours: summary(extra.warmTotal.ours), baseline: summary(extra.warmTotal.baseline) },
     },
     wasmInstantiate: { ...wasm, method: WASM_METHOD },
@@ -792,7 +868,7 @@ const DEFINITIONS = {
   warm: "Date.now() in the service worker just before handleCommand(set-busy|set-available) → timeMs of the resulting POST at the simulator. Warm = the worker handled a command moments before (a token in memory for both: ours from real MSAL after a real sign-in, cached in SW memory; the baseline's from /_sim/token at worker start).",
   cold: "Worker stopped with CDP Target.closeTarget (marker checked: a new worker runs), 100 ms settle, then Date.now() in an extension page just before chrome.runtime.sendMessage({type:'bench/command'}) → the POST's timeMs. The message wakes the worker; a bench-only wrapper module (background.js = import of the original worker, renamed, + one listener) calls the same handleCommand the onCommand listener calls. Ours then needs wasm init + a silent MSAL token through its offscreen document; the baseline fetches /_sim/token (control paths are not in the simulator's log, so its T count stays 0).",
   meeting:
-    "Meet fixture (context.route of https://meet.google.com/abc-defg-hij): Date.now() in the page just before the fixture flips <html data-call-state> to in-call → timeMs of the write; the same for left → restore.",
+    "Meet fixture (context.route of https://meet.google.com/abc-defg-hij, loaded once; both content scripts run in it): Date.now() in the page just before the flip to in-call → timeMs of the first write; the same for left → the next write (restore: ours sets its own earlier status back with its remaining time, or clears; the baseline clears). Flip for the baseline: <html data-call-state>; for ours: the signals of tests/e2e/fixtures/meet.html (a button with the Material icon ligature call_end appears; left = the data-call-ended screen). Ours reports a change once it has held for its 200 ms settle time (content/meeting.js SETTLE_MS, after a 50 ms mutation coalescing), and reads the presence before each write (snapshot, and the check that the user did not change it meanwhile).",
   clock: "The simulator's timeMs is its clock (real time + offset; the bench never advances it and subtracts any offset read from /_sim/clock). Both clocks are the machine's wall clock in whole ms.",
   ratio: "median ours / median baseline (baseline median floored at 0.5 ms).",
 };
