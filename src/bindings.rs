@@ -334,7 +334,11 @@ fn string_list(value: &JsValue, field: &str) -> Result<Vec<String>, PresenceErro
         message: format!("{field} must be an array of strings"),
     };
     let array = value.dyn_ref::<js_sys::Array>().ok_or_else(bad)?;
-    array.iter().map(|item| item.as_string().ok_or_else(bad)).collect()
+    let mut out = Vec::new();
+    for item in array.iter() {
+        out.push(item.as_string().ok_or_else(bad)?);
+    }
+    Ok(out)
 }
 
 /// Is `url` a meeting page (built-in rules first, then the user's patterns)? `null` if not.

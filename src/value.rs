@@ -383,7 +383,14 @@ impl<T: FromValue> FromValue for Box<T> {
 impl<T: FromValue> FromValue for Vec<T> {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
         match v {
-            Value::Arr(items) => items.iter().map(T::from_value).collect(),
+            Value::Arr(items) => {
+                // A loop rather than `collect::<Result<Vec<_>, _>>()`: ~0.5 KB less gzipped wasm.
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(T::from_value(item)?);
+                }
+                Ok(out)
+            }
             _ => Err(type_error(v, "an array")),
         }
     }
