@@ -16,10 +16,11 @@ const OFFSCREEN_URL = "offscreen.html";
 /** @type {Promise<void> | null} */
 let creating = null;
 /**
- * The document existed at this worker's last call: later calls skip `hasDocument` (one round
- * trip each) and check only when a message finds no receiver.
+ * Send without asking `hasDocument` first (one round trip less on every worker start): true
+ * until the document is known to be closed. A message that finds no receiver checks, creates
+ * the document and is sent again, so nothing is handled twice.
  */
-let documentSeen = false;
+let assumeDocument = true;
 
 async function ensureDocument() {
   if (await chrome.offscreen.hasDocument()) {
@@ -50,25 +51,28 @@ export async function call(type, payload) {
   if (!type.startsWith(OFFSCREEN_PREFIX)) {
     throw new ShellError("internal", `not an auth-host message: ${type}`);
   }
-  const checked = !documentSeen;
+  const checked = !assumeDocument;
   if (checked) {
     await ensureDocument();
-    documentSeen = true;
+    assumeDocument = true;
   }
+  const message = { type, ...payload };
   /** @type {import("./messages.js").Envelope | undefined} */
   let reply;
+  /** @type {unknown} */
+  let failure = null;
   try {
-    reply = await chrome.runtime.sendMessage({ type, ...payload });
+    reply = await chrome.runtime.sendMessage(message);
   } catch (e) {
-    // Sent without asking first (the document existed earlier in this worker's life). Only when
-    // it is really gone is it created and the message sent again, so nothing is handled twice.
-    if (checked || (await chrome.offscreen.hasDocument())) {
-      throw e;
-    }
-    documentSeen = false;
+    failure = e;
+  }
+  if ((failure !== null || !reply) && !checked && !(await chrome.offscreen.hasDocument())) {
     await ensureDocument();
-    documentSeen = true;
-    reply = await chrome.runtime.sendMessage({ type, ...payload });
+    failure = null;
+    reply = await chrome.runtime.sendMessage(message);
+  }
+  if (failure !== null) {
+    throw failure;
   }
   if (!reply) {
     throw new ShellError("authHostUnavailable", `auth host gave no answer to ${type}`);
@@ -81,7 +85,7 @@ export async function call(type, payload) {
 
 /** Drops the auth host (settings changed: a new client id or authority needs a new MSAL instance). */
 export async function reset() {
-  documentSeen = false;
+  assumeDocument = false;
   if (await chrome.offscreen.hasDocument()) {
     await chrome.offscreen.closeDocument();
   }
