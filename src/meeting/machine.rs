@@ -97,6 +97,7 @@ use crate::value::{pick, FromValue, Obj, Value};
 
 use super::url::Site;
 use super::wire::{WireInFlight, WirePhase};
+use crate::availability::PREFERRED_PAIRS;
 use crate::duration::Duration;
 use crate::error::{quote, show_number, PresenceError};
 
@@ -1064,18 +1065,9 @@ fn check_presence(field: &'static str, p: &Presence) -> Result<(), PresenceError
     check_word(field, &p.activity)
 }
 
-/// The six pairs setUserPreferredPresence accepts.
-const PREFERRED_PAIRS: [(&str, &str); 6] = [
-    ("Available", "Available"),
-    ("Busy", "Busy"),
-    ("DoNotDisturb", "DoNotDisturb"),
-    ("BeRightBack", "BeRightBack"),
-    ("Away", "Away"),
-    ("Offline", "OffWork"),
-];
-
 fn check_preferred_pair(field: &'static str, availability: &str, activity: &str) -> Result<(), PresenceError> {
-    if PREFERRED_PAIRS.contains(&(availability, activity)) {
+    // Exact Graph spelling: the state holds what the machine itself wrote.
+    if PREFERRED_PAIRS.iter().any(|(av, act)| av.as_str() == availability && act.as_str() == activity) {
         Ok(())
     } else {
         Err(invalid(
