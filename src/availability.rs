@@ -67,13 +67,7 @@ impl Availability {
 
     /// Parses a value case-insensitively.
     pub fn parse(text: &str) -> Result<Self, PresenceError> {
-        ALL_AVAILABILITIES.into_iter().find(|a| a.as_str().eq_ignore_ascii_case(text.trim())).ok_or_else(|| {
-            PresenceError::InvalidValue {
-                field: "availability",
-                got: text.to_owned(),
-                allowed: join(ALL_AVAILABILITIES.iter().map(|a| a.as_str())),
-            }
-        })
+        parse_named("availability", &ALL_AVAILABILITIES, Self::as_str, text)
     }
 
     /// Default expiry of a preferred presence set without `expirationDuration`, in seconds:
@@ -104,13 +98,7 @@ impl Activity {
 
     /// Parses a value case-insensitively.
     pub fn parse(text: &str) -> Result<Self, PresenceError> {
-        ALL_ACTIVITIES.into_iter().find(|a| a.as_str().eq_ignore_ascii_case(text.trim())).ok_or_else(|| {
-            PresenceError::InvalidValue {
-                field: "activity",
-                got: text.to_owned(),
-                allowed: join(ALL_ACTIVITIES.iter().map(|a| a.as_str())),
-            }
-        })
+        parse_named("activity", &ALL_ACTIVITIES, Self::as_str, text)
     }
 }
 
@@ -225,6 +213,18 @@ impl Pair {
         };
         Ok(Self { availability, activity })
     }
+}
+
+/// Finds the value whose Graph spelling matches `text` case-insensitively.
+fn parse_named<T: Copy>(
+    field: &'static str,
+    all: &[T],
+    name: fn(T) -> &'static str,
+    text: &str,
+) -> Result<T, PresenceError> {
+    all.iter().copied().find(|v| name(*v).eq_ignore_ascii_case(text.trim())).ok_or_else(|| {
+        PresenceError::InvalidValue { field, got: text.to_owned(), allowed: join(all.iter().map(|v| name(*v))) }
+    })
 }
 
 pub(crate) fn join<I, S>(items: I) -> String
