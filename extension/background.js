@@ -3,7 +3,8 @@
  * Service worker (Chromium MV3, ES module). Listeners are registered synchronously at the top
  * level, or wake-up events are lost; each handler awaits the wasm core's `ready` promise (module
  * service workers cannot use top-level await) where it needs the core (a shortcut starts its
- * token acquisition before). Nothing else runs at start.
+ * token acquisition before). At start, besides the listeners, only storage reads: the meeting
+ * machine's worker-start step and the auth settings (`warmUp`) for the event that woke us.
  *
  * A Firefox build keeps this file and swaps lib/auth-host.js (MSAL in the event page instead of
  * an offscreen document).
@@ -12,7 +13,7 @@ import { ready } from "./lib/presence.js";
 import { handleMessage } from "./lib/router.js";
 import { handleCommand, handleAlarm, onUserWrite } from "./lib/actions.js";
 import * as meeting from "./lib/meeting.js";
-import { onSettingsChanged } from "./lib/auth.js";
+import { onSettingsChanged, warmUp } from "./lib/auth.js";
 import { OFFSCREEN_PREFIX } from "./lib/messages.js";
 import { LocalKey } from "./lib/storage.js";
 import { toErrorData } from "./lib/errors.js";
@@ -68,6 +69,7 @@ onUserWrite(() => {
   meeting.userChanged().catch(meetingFailed("user change"));
 });
 meeting.workerStart().catch(meetingFailed("worker start"));
+warmUp();
 
 // e2e hook: browser shortcuts cannot be pressed from Playwright (toolchain.md pitfall 9), so the
 // tests call the very handler the onCommand listener calls.

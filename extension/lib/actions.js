@@ -270,7 +270,10 @@ function cancelPendingRetry() {
  */
 function enqueue(task) {
   return queue.run(async () => {
-    writeStatus({ phase: "busy" }); // in order before the outcome below, but not awaited before sending
+    // In order before the outcome below, but issued after the request is on its way (the next
+    // task: the request leaves in this one when the token is in memory).
+    statusLine = statusLine.then(() => new Promise((resolve) => setTimeout(resolve, 0)));
+    writeStatus({ phase: "busy" });
     try {
       const value = await task();
       await writeStatus({ phase: "idle" });

@@ -25,8 +25,14 @@ let memo = null;
  * @type {Promise<Config> | null}
  */
 let configMemo = null;
-/** The SIGNED_OUT marker, read once per worker; this module is its only writer. @type {boolean | null} */
-let signedOutMemo = null;
+/** The SIGNED_OUT marker, read once per worker; this module is its only writer. @type {Promise<boolean> | null} */
+let signedOutRead = null;
+/**
+ * The stored settings and cached derived configuration, read at worker start (`warmUp`) so the
+ * first handler finds them on the way. Taken (once) by the next config load.
+ * @type {Promise<[import("./storage.js").Settings, any]> | null}
+ */
+let storedRead = null;
 /** The latest write of the account view to the session cache (not awaited before a request). */
 let accountWrite = Promise.resolve();
 
@@ -65,9 +71,35 @@ export function currentConfig() {
   return configMemo;
 }
 
+/** @returns {Promise<[import("./storage.js").Settings, any]>} the settings and the cached derived config */
+function readStored() {
+  return Promise.all([getSettings(), getSession(SessionKey.AUTH_CONFIG)]);
+}
+
+/**
+ * Worker start: read what the first token request needs from storage (settings, the cached
+ * derived configuration, the signed-out marker), so it is there when the event's handler asks.
+ * Storage reads only: no request, no wasm, nothing derived when the cache is cold.
+ */
+export function warmUp() {
+  if (!configMemo && !storedRead) {
+    const reading = readStored();
+    storedRead = reading;
+    reading.catch((/** @type {unknown} */ e) => {
+      console.warn("reading the settings at start failed:", String(e));
+      if (storedRead === reading) {
+        storedRead = null;
+      }
+    });
+  }
+  isSignedOut().catch((/** @type {unknown} */ e) => console.warn("reading the sign-out marker at start failed:", String(e)));
+}
+
 /** @returns {Promise<Config>} */
 async function loadConfig() {
-  const [settings, cached] = await Promise.all([getSettings(), getSession(SessionKey.AUTH_CONFIG)]);
+  const early = storedRead;
+  storedRead = null;
+  const [settings, cached] = await (early ?? readStored());
   const settingsKey = JSON.stringify(settings);
   if (cached && cached.settingsKey === settingsKey && cached.config) {
     return { ...cached.config, settings };
@@ -162,16 +194,23 @@ function metadataForMsal(text, url) {
 }
 
 /** @returns {Promise<boolean>} whether the user signed out explicitly (no silent web sign-in) */
-async function isSignedOut() {
-  if (signedOutMemo === null) {
-    signedOutMemo = (await getLocal(LocalKey.SIGNED_OUT)) === true;
+function isSignedOut() {
+  if (!signedOutRead) {
+    const reading = getLocal(LocalKey.SIGNED_OUT).then((v) => v === true);
+    signedOutRead = reading;
+    reading.catch(() => {
+      // Not remembered: the next call reads again (the caller sees the failure).
+      if (signedOutRead === reading) {
+        signedOutRead = null;
+      }
+    });
   }
-  return signedOutMemo;
+  return signedOutRead;
 }
 
 /** @param {boolean} value */
 async function setSignedOut(value) {
-  signedOutMemo = value;
+  signedOutRead = Promise.resolve(value);
   await setLocal(LocalKey.SIGNED_OUT, value);
 }
 
@@ -357,6 +396,7 @@ export async function onSettingsChanged() {
   // the old configuration.
   memo = null;
   configMemo = null;
+  storedRead = null;
   await removeSession(SessionKey.ACCOUNT);
   await host.reset();
 }
