@@ -266,7 +266,7 @@ async function main() {
     /** @type {Record<string, Record<string, any[]>>} */
     const reqCounts = { popupOpen: { ours: [], baseline: [] }, popupClick: { ours: [], baseline: [] }, warm: { ours: [], baseline: [] }, cold: { ours: [], baseline: [] }, meeting: { ours: [], baseline: [] } };
     /** @type {any} */
-    const extra = { fcp: { ours: [], baseline: [] }, mark: { ours: [], baseline: [] }, untilShown: [], warmTotal: { ours: [], baseline: [] } };
+    const extra = { fcp: { ours: [], baseline: [] }, mark: { ours: [], baseline: [] }, coldTimeline: { ours: [], baseline: [] }, untilShown: [], warmTotal: { ours: [], baseline: [] } };
     /** @type {any[]} */
     const wasmSamples = [];
     /** @type {string[]} */
@@ -330,6 +330,24 @@ async function main() {
       if (record) {
         samples.cold[ext.name].push(post.timeMs - clock - t0);
         reqCounts.cold[ext.name].push(counts(await log()));
+        // Where the cold start goes, from the fresh worker's own timeline (resource timing,
+        // relative to its time origin = worker start): informational, not in the medians.
+        const tl = await fresh.evaluate(() => ({
+          origin: performance.timeOrigin,
+          marks: performance.getEntriesByType("mark").map((m) => [m.name, +m.startTime.toFixed(2)]),
+          resources: performance.getEntriesByType("resource").map((e) => {
+            const r = /** @type {PerformanceResourceTiming} */ (e);
+            return { name: r.name, start: r.startTime, end: r.responseEnd };
+          }),
+        }));
+        const firstWrite = tl.resources.find((r) => /\/me\/presence\/(set|clear)UserPreferredPresence$/.test(r.name));
+        const wasm = tl.resources.find((r) => r.name.endsWith(".wasm"));
+        extra.coldTimeline[ext.name].push({
+          workerStartAfterMessageMs: tl.origin - t0,
+          wasmFetchEndMs: wasm ? wasm.end : null,
+          writeFetchStartMs: firstWrite ? firstWrite.start : null,
+          marks: tl.marks,
+        });
         if (ext === O) {
           wasmSamples.push(await fresh.evaluate(measureWasmInWorker));
         }
@@ -836,6 +854,13 @@ function buildReport(a) {
       popupFirstContentfulPaintMs: { ours: summary(extra.fcp.ours), baseline: summary(extra.fcp.baseline) },
       oursPopupUntilPreviewShownMs: summary(extra.untilShown),
       popupInteractiveMarkMs: { ours: summary(extra.mark.ours), baseline: summary(extra.mark.baseline) },
+      coldTimeline: Object.fromEntries(
+        ["ours", "baseline"].map((who) => {
+          const xs = /** @type {any[]} */ (extra.coldTimeline[who]);
+          const pick = (/** @type {string} */ k) => summary(xs.map((x) => x[k]).filter((v) => typeof v === "number"));
+          return [who, { workerStartAfterMessageMs: pick("workerStartAfterMessageMs"), wasmFetchEndMs: pick("wasmFetchEndMs"), writeFetchStartMs: pick("writeFetchStartMs"), samples: xs }];
+        }),
+      ),
       warmHandleCommandTotalMs: { ours: summary(extra.warmTotal.ours), baseline: summary(extra.warmTotal.baseline) },
     },
     wasmInstantiate: { ...wasm, method: WASM_METHOD },
@@ -905,6 +930,17 @@ function printReport(r) {
     process.stdout.write(
       `\n${who}, warm shortcut, instrumented (not in the medians): write at ${b.writeAtMs} ms; ${b.callsBeforeTheWrite} chrome.* calls before the first fetch (${b.awaitedBeforeTheWriteMs} ms inside them), first fetch at ${b.firstFetchStartMs} ms:\n` +
         b.calls.map((/** @type {any} */ c) => `    ${c.startMs.toFixed(2).padStart(7)} → ${c.endMs.toFixed(2).padStart(7)}  ${c.call}`).join("\n") +
+        "\n",
+    );
+  }
+  const ct = r.informational.coldTimeline;
+  if (ct) {
+    const f = (/** @type {any} */ x) => (x && x.median !== null ? x.median.toFixed(1) : "n/a");
+    process.stdout.write(
+      `\ncold start timeline (medians, ms; worker clock from its start): ` +
+        Object.entries(ct)
+          .map(([who, c]) => `${who}: worker starts ${f(c.workerStartAfterMessageMs)} after the message, wasm fetched at ${f(c.wasmFetchEndMs)}, write fetch starts at ${f(c.writeFetchStartMs)}`)
+          .join("; ") +
         "\n",
     );
   }
