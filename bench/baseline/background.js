@@ -107,7 +107,10 @@ async function handleCommand(name) {
   await chrome.storage.session.set({ presence: { availability, activity: availability, readAtMs: Date.now() } });
 }
 
-/** Meeting auto-set: one read, one write on join; one restore on leave. */
+/**
+ * Meeting auto-set, the same job as ours: read before the join write (what to restore), and read
+ * again before the restore (leave a status the user changed meanwhile alone).
+ */
 let beforeMeeting = /** @type {string | null} */ (null);
 async function meetingJoined() {
   const p = await graph("GET", "");
@@ -115,7 +118,10 @@ async function meetingJoined() {
   await setPreferred("Busy");
 }
 async function meetingLeft() {
-  await graph("POST", "/clearUserPreferredPresence", {});
+  const p = await graph("GET", "");
+  if (p.availability === "Busy") {
+    await graph("POST", "/clearUserPreferredPresence", {});
+  }
   beforeMeeting = null;
 }
 
