@@ -504,13 +504,19 @@ pub fn parse_http_date(text: &str) -> Option<f64> {
     };
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let month = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(month))? as i64 + 1;
-    let day: i64 = day.parse().ok()?;
-    let year: i64 = year.parse().ok()?;
-    let hms: Vec<i64> = time.split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
-    let [h, m, s] = hms.as_slice() else {
+    let day = i64::from(day.parse::<u8>().ok()?);
+    let year = i64::from(year.parse::<u16>().ok()?);
+    // Unsigned parts: a sign can never sneak past the range checks into the arithmetic.
+    let mut hms = [0i64; 3];
+    let mut parts = time.split(':');
+    for slot in &mut hms {
+        *slot = i64::from(parts.next()?.parse::<u8>().ok()?);
+    }
+    let [h, m, s] = hms;
+    if parts.next().is_some() {
         return None;
-    };
-    if !(1..=31).contains(&day) || !(1970..=9999).contains(&year) || *h > 23 || *m > 59 || *s > 60 {
+    }
+    if !(1..=31).contains(&day) || !(1970..=9999).contains(&year) || h > 23 || m > 59 || s > 60 {
         return None;
     }
     let days = days_from_civil(year, month, day);

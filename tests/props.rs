@@ -100,6 +100,11 @@ proptest! {
     }
 
     #[test]
+    fn no_http_date_panics(text in "[A-Za-z]{3}, [-+0-9]{1,20} [A-Za-z]{3} [-+0-9]{1,20} [-+0-9:]{1,30} GMT") {
+        let _ = presence_switch::response::parse_http_date(&text);
+    }
+
+    #[test]
     fn no_response_panics(status in 0u16..600, body in prop::option::of("\\PC{0,80}"), retry in "\\PC{0,30}", attempt in 0u32..20) {
         let input = ResponseInput {
             status,

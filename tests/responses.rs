@@ -152,6 +152,18 @@ fn honours_retry_after_in_seconds_and_as_a_date() {
     assert_eq!(f.retry_after_seconds, Some(30.0));
     assert_eq!(parse_retry_after("Mon, 01 Dec 2025 11:00:00 GMT", Some(now)), Some(0.0), "a past date means now");
     assert_eq!(parse_retry_after("soon", Some(now)), None);
+    for bad in [
+        "Mon, 01 Dec 2025 -9223372036854775808:00:00 GMT",
+        "Mon, 01 Dec 2025 12:-1:00 GMT",
+        "Mon, 01 Dec 2025 12:00:00:00 GMT",
+        "Mon, 01 Dec 2025 24:00:00 GMT",
+        "Mon, 32 Dec 2025 12:00:00 GMT",
+        "Mon, 01 Dec 1969 12:00:00 GMT",
+        "Mon, 01 Foo 2025 12:00:00 GMT",
+        "Mon, 01 Dec 2025 12:00:00 UTC",
+    ] {
+        assert_eq!(parse_http_date(bad), None, "{bad}");
+    }
     assert_eq!(parse_retry_after("-5", Some(now)), None);
     assert_eq!(parse_retry_after("Mon, 01 Dec 2025 12:00:30 GMT", None), None);
     let f = failure(&answer(429, &[("Retry-After", "later please")], None));
