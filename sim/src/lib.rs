@@ -237,7 +237,9 @@ impl Shared {
     }
 
     pub fn advance_ms(&self, ms: i64) -> i64 {
-        self.offset_ms.fetch_add(ms.max(0), Ordering::SeqCst);
+        // Saturating, so that no number of advances can wrap the clock backwards.
+        let step = ms.max(0);
+        let _ = self.offset_ms.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |o| Some(o.saturating_add(step)));
         self.now_ms()
     }
 

@@ -35,7 +35,7 @@ const COLORS={Available:"#6bb700",Busy:"#c4314b",DoNotDisturb:"#c4314b",Away:"#f
 const LABELS={"Available/Available":"Available","Available/AvailableInactive":"Available (inactive)","Busy/Busy":"Busy","Busy/InACall":"In a call","Busy/InAConferenceCall":"In a conference call","Busy/InAMeeting":"In a meeting","DoNotDisturb/DoNotDisturb":"Do not disturb","DoNotDisturb/Presenting":"Presenting","Away/Away":"Away","BeRightBack/BeRightBack":"Be right back","Offline/OffWork":"Appear offline","Offline/Offline":"Offline","Available/OutOfOffice":"Out of office"};
 const label=(a,b)=>LABELS[a+"/"+b]||(a+" / "+b);
 const when=ms=>ms==null?"never":new Date(ms).toLocaleString();
-function esc(s){return String(s).replace(/[&<>"]/g,c=>({"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;"}[c]));}
+function el(tag,text){const e=document.createElement(tag);e.textContent=String(text);return e;}
 async function refresh(){
  try{const s=await (await fetch("/_sim/state",{cache:"no-store"})).json();
   const p=s.presence;const d=document.getElementById("dot");
@@ -47,9 +47,14 @@ async function refresh(){
   document.getElementById("label").textContent=l;
   const until=s.sessions.length&&s.preferred?"until "+when(s.preferred.expiresAtMs):"";
   document.getElementById("until").textContent=until;
-  document.getElementById("raw").innerHTML="<code>"+esc(p.availability+"/"+p.activity)+" · sequenceNumber "+esc(p.sequenceNumber)+"</code>"+(s.statusMessage?"<br>Status message: "+esc(s.statusMessage.message.content):"");
+  const code=el("code",p.availability+"/"+p.activity+" · sequenceNumber "+p.sequenceNumber);
+  const raw=[code];if(s.statusMessage){raw.push(document.createElement("br"),document.createTextNode("Status message: "+(s.statusMessage.message.content??"")));}
+  document.getElementById("raw").replaceChildren(...raw);
   document.getElementById("preferred").textContent=s.preferred?label(s.preferred.availability,s.preferred.activity)+" until "+when(s.preferred.expiresAtMs)+(s.sessions.length?"":" (not shown: no session)"):"none (automatic)";
-  document.getElementById("sessions").innerHTML=s.sessions.length?s.sessions.map(x=>"<tr><td><code>"+esc(x.sessionId)+"</code></td><td>"+esc(x.kind)+"</td><td>"+esc(label(x.effectiveAvailability,x.effectiveActivity))+"</td><td>"+esc(when(x.expiresAtMs))+"</td></tr>").join(""):"<tr><td colspan=4 class=muted>none</td></tr>";
+  const rows=s.sessions.map(x=>{const tr=document.createElement("tr");const id=document.createElement("td");id.append(el("code",x.sessionId));
+   tr.append(id,el("td",x.kind),el("td",label(x.effectiveAvailability,x.effectiveActivity)),el("td",when(x.expiresAtMs)));return tr;});
+  if(!rows.length){const tr=document.createElement("tr");const td=el("td","none");td.colSpan=4;td.className="muted";tr.append(td);rows.push(tr);}
+  document.getElementById("sessions").replaceChildren(...rows);
   document.getElementById("clock").textContent="Simulator clock: "+when(s.nowMs);
  }catch(e){document.getElementById("label").textContent="simulator not reachable";}
 }
