@@ -20,7 +20,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
-import { startSim, SIM } from "../tests/e2e/harness.mjs";
+import { chromiumOptions, startSim, SIM } from "../tests/e2e/harness.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");
@@ -122,7 +122,7 @@ function sh(/** @type {string} */ cmd, /** @type {string[]} */ args) {
   try {
     return execFileSync(cmd, args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
   } catch {
-    return null;
+    return null; // the command is optional machine information (e.g. git outside a checkout)
   }
 }
 
@@ -150,28 +150,10 @@ async function main() {
     await s.post("/_sim/teams-client", { signedIn: true });
     const clock = await clockOffset(s);
 
-    const dirs = [join(work, "ours"), join(work, "baseline")].join(",");
-    context = await chromium.launchPersistentContext(join(work, "profile"), {
-      executablePath: process.env.CHROMIUM_BIN ?? "/usr/bin/chromium",
-      headless: false,
-      ignoreDefaultArgs: ["--disable-extensions"],
-      locale: "en-US",
-      viewport: { width: 360, height: 600 },
-      env: { ...process.env, LANGUAGE: "en", LANG: "en_US.UTF-8" },
-      args: [
-        "--headless=new",
-        `--disable-extensions-except=${dirs}`,
-        `--load-extension=${dirs}`,
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--lang=en-US",
-      ],
-    });
+    context = await chromium.launchPersistentContext(
+      join(work, "profile"),
+      chromiumOptions({ extensionDirs: [join(work, "ours"), join(work, "baseline")] }),
+    );
     const ctx = context;
     const closedWorkers = new WeakSet();
     const track = (/** @type {import("playwright-core").Worker} */ w) => w.on("close", () => closedWorkers.add(w));
@@ -312,7 +294,7 @@ async function main() {
       await clear();
       const t0 = await ext.benchPage.evaluate((n) => {
         const t = Date.now();
-        chrome.runtime.sendMessage({ type: "bench/command", name: n }).catch(() => {});
+        chrome.runtime.sendMessage({ type: "bench/command", name: n }).catch((e) => console.warn("bench/command:", e));
         return t;
       }, name);
       const post = await waitFor(isWrite);
@@ -619,7 +601,7 @@ async function stopWorker(/** @type {import("playwright-core").BrowserContext} *
       await sleep(10);
     }
   } finally {
-    await cdp.detach().catch(() => {});
+    await cdp.detach().catch((e) => console.warn("bench: CDP detach:", e.message));
   }
 }
 
@@ -1002,7 +984,7 @@ async function traceDiagnostics(ctx, exts, coldOnce, popupOnce) {
       } finally {
         await cdp.send("Tracing.end");
         await complete;
-        await cdp.detach().catch(() => {});
+        await cdp.detach().catch((e) => console.warn("bench: CDP detach:", e.message));
       }
       const file = join(RESULTS, `trace-${ext.name}-${kind}.json`);
       writeFileSync(file, JSON.stringify({ traceEvents: events }));

@@ -47,7 +47,8 @@ function connection() {
   }
   return conn;
 }
-connection().catch(() => {});
+// Fetch the token at worker start, as ours warms up; a failure shows on the first command.
+connection().catch((/** @type {unknown} */ e) => console.warn("baseline: no token at start:", e));
 
 /**
  * @param {string} method
@@ -142,8 +143,8 @@ async function dispatch(msg) {
   }
 }
 
-chrome.runtime.onMessage.addListener((msg, _sender, sendResponse) => {
-  if (typeof msg?.type !== "string" || msg.type.startsWith("bench/")) {
+chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+  if (sender.id !== chrome.runtime.id || typeof msg?.type !== "string" || msg.type.startsWith("bench/")) {
     return false;
   }
   dispatch(msg).then(
