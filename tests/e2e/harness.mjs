@@ -104,6 +104,39 @@ export async function startSim(args = []) {
  */
 
 /**
+ * Launch options for Debian's Chromium with unpacked extensions (shared/docs/toolchain.md
+ * pitfall 8), for the tests, the demo and the benchmarks.
+ * @param {{ extensionDirs: string[], locale?: string, colorScheme?: "light" | "dark", headed?: boolean }} opts
+ */
+export function chromiumOptions({ extensionDirs, locale = "en-US", colorScheme = "light", headed = false }) {
+  const lang = locale.split("-")[0];
+  const dirs = extensionDirs.join(",");
+  return {
+    executablePath: process.env.CHROMIUM_BIN ?? "/usr/bin/chromium",
+    headless: false,
+    ignoreDefaultArgs: ["--disable-extensions"],
+    locale,
+    colorScheme,
+    viewport: headed ? null : { width: 360, height: 600 },
+    // Chromium on Linux takes its UI language (chrome.i18n) from the environment.
+    env: { ...process.env, LANGUAGE: lang, LANG: `${locale.replace("-", "_")}.UTF-8` },
+    args: [
+      ...(headed ? [] : ["--headless=new"]),
+      `--disable-extensions-except=${dirs}`,
+      `--load-extension=${dirs}`,
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      `--lang=${locale}`,
+    ],
+  };
+}
+
+/**
  * Launches Chromium with the test build, pointed at `sim` through the custom-endpoint settings.
  * @param {Sim} sim
  * `headed` (the demo with a display) shows the browser window; tests always run headless.
@@ -116,30 +149,7 @@ export async function launchExtension(sim, { locale = "en-US", colorScheme = "li
     throw new Error(`${extensionDir} missing: run node extension/build.mjs --variant test`);
   }
   const userDataDir = mkdtempSync(join(tmpdir(), "presence-e2e-"));
-  const lang = locale.split("-")[0];
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM_BIN ?? "/usr/bin/chromium",
-    headless: false,
-    ignoreDefaultArgs: ["--disable-extensions"],
-    locale,
-    colorScheme,
-    viewport: headed ? null : { width: 360, height: 600 },
-    // Chromium on Linux takes its UI language (chrome.i18n) from the environment.
-    env: { ...process.env, LANGUAGE: lang, LANG: `${locale.replace("-", "_")}.UTF-8` },
-    args: [
-      ...(headed ? [] : ["--headless=new"]),
-      `--disable-extensions-except=${extensionDir}`,
-      `--load-extension=${extensionDir}`,
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      `--lang=${locale}`,
-    ],
-  });
+  const context = await chromium.launchPersistentContext(userDataDir, chromiumOptions({ extensionDirs: [extensionDir], locale, colorScheme, headed }));
   let closed = false;
   const close = async () => {
     if (closed) {
