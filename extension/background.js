@@ -4,14 +4,15 @@
  * level, or wake-up events are lost; each handler awaits the wasm core's `ready` promise (module
  * service workers cannot use top-level await) where it needs the core (a shortcut starts its
  * token acquisition before). At start, besides the listeners, only storage reads: the meeting
- * machine's worker-start step and the auth settings (`warmUp`) for the event that woke us.
+ * machine's worker-start step, the auth settings (`warmUp`) and the keyboard commands' configured
+ * actions (`currentCommandActions`) for the event that woke us.
  *
  * A Firefox build keeps this file and swaps lib/auth-host.js (MSAL in the event page instead of
  * an offscreen document).
  */
 import { ready } from "./lib/presence.js";
 import { handleMessage } from "./lib/router.js";
-import { handleCommand, handleAlarm, onUserWrite } from "./lib/actions.js";
+import { handleCommand, handleAlarm, onUserWrite, onCommandActionsChanged, currentCommandActions } from "./lib/actions.js";
 import * as meeting from "./lib/meeting.js";
 import { onSettingsChanged, warmUp } from "./lib/auth.js";
 import { OFFSCREEN_PREFIX } from "./lib/messages.js";
@@ -47,6 +48,9 @@ chrome.storage.onChanged.addListener((changes, area) => {
   if (area === "local" && LocalKey.SETTINGS in changes) {
     onSettingsChanged().catch((/** @type {unknown} */ e) => console.warn("settings change:", toErrorData(e).code));
   }
+  if (area === "local" && LocalKey.COMMAND_ACTIONS in changes) {
+    onCommandActionsChanged(changes[LocalKey.COMMAND_ACTIONS].newValue);
+  }
   if (area === "local" && LocalKey.MEETING_SETTINGS in changes) {
     meeting.settingsChanged().catch((/** @type {unknown} */ e) => console.warn("meeting settings change:", toErrorData(e).code));
   }
@@ -70,7 +74,9 @@ onUserWrite(() => {
 });
 meeting.workerStart().catch(meetingFailed("worker start"));
 warmUp();
+currentCommandActions().catch((/** @type {unknown} */ e) => console.warn("command actions:", toErrorData(e).code));
 
 // e2e hook: browser shortcuts cannot be pressed from Playwright (toolchain.md pitfall 9), so the
 // tests call the very handler the onCommand listener calls.
-/** @type {any} */ (globalThis).__presenceSwitchTest = { handleCommand };
+// currentCommandActions lets a test wait until the worker has seen a change from the options page.
+/** @type {any} */ (globalThis).__presenceSwitchTest = { handleCommand, currentCommandActions };

@@ -8,7 +8,7 @@
 import { buildRequest, interpretResponse, effectiveExpiry, ready } from "./presence.js";
 import { sendAuthorized, currentConfig, signOut as authSignOut } from "./auth.js";
 import { createQueue } from "./queue.js";
-import { COMMANDS, toggleStep } from "./commands.js";
+import { COMMANDS, toggleStep, commandActions } from "./commands.js";
 import { ShellError, toErrorData } from "./errors.js";
 import { showState, showFailure } from "./badge.js";
 import { getLocal, setLocal, setSession, getSession, removeSession, LocalKey, SessionKey } from "./storage.js";
@@ -369,6 +369,38 @@ export function signOut() {
 }
 
 /**
+ * The commands' configured actions (options page), read once per worker and kept in memory like
+ * the auth settings: a warm key press awaits no chrome.* call before its request. A failed read
+ * is not remembered (the next press reads again).
+ * @type {Promise<Record<string, import("./commands.js").CommandAction>> | null}
+ */
+let actionsMemo = null;
+
+/** The configured command actions (lib/commands.js `commandActions`), from memory after the first read. */
+export function currentCommandActions() {
+  if (!actionsMemo) {
+    const loading = getLocal(LocalKey.COMMAND_ACTIONS).then(commandActions);
+    actionsMemo = loading;
+    loading.catch((/** @type {unknown} */ e) => {
+      console.warn("command actions not read:", String(e));
+      if (actionsMemo === loading) {
+        actionsMemo = null;
+      }
+    });
+  }
+  return actionsMemo;
+}
+
+/**
+ * chrome.storage.onChanged for LocalKey.COMMAND_ACTIONS: the new value is the configuration, so
+ * the next press needs no storage read. Synchronous, so no press after the change sees the old one.
+ * @param {unknown} stored the new stored value
+ */
+export function onCommandActionsChanged(stored) {
+  actionsMemo = Promise.resolve(commandActions(stored));
+}
+
+/**
  * chrome.commands.onCommand: the ONE handler, called by the listener and by the e2e tests.
  * Works with no popup open; reports on the badge (and a notification on failure). Exactly one
  * write per press, no read-back (nobody is looking; the popup reads when it opens).
@@ -382,7 +414,7 @@ export async function handleCommand(name) {
   const origin = { interactive: true }; // a key press is a user action: it may open sign-in
   try {
     return await enqueue(async () => {
-      const action = command.action;
+      const action = (await currentCommandActions())[name] ?? command.action;
       const opts = { readBack: false };
       if (action.kind === "reset") {
         return await doReset(origin, opts);

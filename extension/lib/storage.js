@@ -4,7 +4,7 @@
  * the auth host's MSAL cache and in service-worker memory only.
  *
  * - `local`: settings, the last preferred presence this extension set, keep-present switch,
- *   signed-out marker, meeting auto-set settings and the meeting machine's state (local, not
+ *   signed-out marker, the keyboard commands' actions, meeting auto-set settings and the meeting machine's state (local, not
  *   session: a browser restart must still find what we set, to put it back).
  * - `session`: cache for the popup (account view, last known presence), the UI status line, the
  *   count of content-script messages the service worker refused, and the worker's derived auth
@@ -20,6 +20,8 @@ export const LocalKey = Object.freeze({
   KEEP_PRESENT: "keepPresent",
   /** @type {"signedOut"} true after an explicit sign-out: no silent web sign-in until signIn() */
   SIGNED_OUT: "signedOut",
+  /** @type {"commandActions"} {[command]: {kind, availability?, expiration?: string|null}}: overrides of lib/commands.js */
+  COMMAND_ACTIONS: "commandActions",
   /** @type {"meetingSettings"} {enabled, status, safetyExpiry, sites: {site: {enabled, trigger}}, customPatterns} */
   MEETING_SETTINGS: "meetingSettings",
   /** @type {"meetingState"} the core's MeetingState, stored as meetingStep returned it */

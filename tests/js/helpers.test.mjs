@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { toErrorData, errorMessageKey, ShellError } from "../../extension/lib/errors.js";
 import { createQueue } from "../../extension/lib/queue.js";
-import { toggleStep, COMMANDS } from "../../extension/lib/commands.js";
+import { toggleStep, COMMANDS, commandActions, storedCommandActions } from "../../extension/lib/commands.js";
 import { endOfToday, endOfWeek, PRESETS } from "../../extension/lib/presets.js";
 import { cloudInput, isClientId, originPattern } from "../../extension/lib/settings.js";
 import { STATUSES, availabilityLabelKey } from "../../extension/lib/status.js";
@@ -52,6 +52,27 @@ test("toggle resets only while the same state set by us is in force", () => {
   assert.equal(toggleStep(dnd, { availability: "DoNotDisturb", untilMs: 5000 }, 1000), "reset");
   assert.equal(toggleStep(dnd, { availability: "DoNotDisturb", untilMs: 500 }, 1000), "set", "expired: set again");
   assert.equal(toggleStep(dnd, { availability: "DoNotDisturb", untilMs: null }, 1000), "reset");
+});
+
+test("command actions: stored overrides over the defaults; kinds fixed; anything unfit falls back", () => {
+  const defaults = commandActions(undefined);
+  assert.deepEqual(defaults, Object.fromEntries(Object.entries(COMMANDS).map(([n, c]) => [n, c.action])));
+  const got = commandActions({
+    "set-busy": { kind: "set", availability: "DoNotDisturb", expiration: "PT30M" },
+    "set-available": { kind: "set", availability: "Away", expiration: null },
+    "toggle-dnd": { kind: "set", availability: "Busy", expiration: "PT2H" }, // wrong kind
+    "reset-status": { kind: "set", availability: "Busy" }, // reset stays reset
+  });
+  assert.deepEqual(got["set-busy"], { kind: "set", availability: "DoNotDisturb", expiration: "PT30M" });
+  assert.deepEqual(got["set-available"], { kind: "set", availability: "Away" });
+  assert.deepEqual(got["toggle-dnd"], COMMANDS["toggle-dnd"].action);
+  assert.deepEqual(got["reset-status"], { kind: "reset" });
+  assert.deepEqual(commandActions({ "set-busy": { kind: "set", availability: "Nope" } })["set-busy"], COMMANDS["set-busy"].action);
+  assert.deepEqual(commandActions("garbage"), defaults);
+  // Round trip through what the options page stores.
+  assert.deepEqual(commandActions(storedCommandActions(got)), got);
+  assert.deepEqual(storedCommandActions(defaults)["set-busy"], { kind: "set", availability: "Busy", expiration: null });
+  assert.deepEqual(storedCommandActions(defaults)["reset-status"], { kind: "reset" });
 });
 
 test("Today ends at local midnight; This week at the next local Monday 00:00", () => {
