@@ -5,9 +5,10 @@
  */
 import { getSettings, setSettings, getLocal, setLocal, LocalKey, SessionKey } from "./lib/storage.js";
 import { cloudInput, isClientId, originPattern, meetingSettings, MEETING_SITES } from "./lib/settings.js";
-import { COMMANDS } from "./lib/commands.js";
+import { COMMANDS, commandActions, storedCommandActions } from "./lib/commands.js";
+import { STATUSES, statusInfo } from "./lib/status.js";
 import { t, localize } from "./lib/i18n.js";
-import { ready, startCore, cloudConfig, validateMeetingPattern } from "./lib/presence.js";
+import { ready, startCore, cloudConfig, validateMeetingPattern, parseDuration } from "./lib/presence.js";
 
 startCore(); // the options validate with the core from the start
 
@@ -118,10 +119,167 @@ async function renderShortcuts() {
     kbd.textContent = c.shortcut || t("optShortcutNone");
     key.append(kbd);
     const what = document.createElement("td");
-    what.textContent = t(meta.descriptionKey);
+    what.textContent = describeAction(c.name ?? "", savedActions[c.name ?? ""] ?? meta.action);
     row.append(key, what);
     body.append(row);
   }
+}
+
+// --- what each keyboard command does (the key is set in the browser's shortcut page) ---------
+
+/** The actions as last saved (or the defaults): the shortcut table describes these. */
+let savedActions = commandActions(undefined);
+
+/**
+ * What a command does, for the shortcut table: the manifest description while it does its
+ * default, otherwise the configured status and duration.
+ * @param {string} name
+ * @param {import("./lib/commands.js").CommandAction} action
+ */
+function describeAction(name, action) {
+  const meta = COMMANDS[name];
+  const d = meta.action;
+  if (action.kind === "reset" || (d.kind !== "reset" && action.availability === d.availability && action.expiration === d.expiration)) {
+    return t(meta.descriptionKey);
+  }
+  const status = t(statusInfo(action.availability)?.labelKey ?? "statusAvailable");
+  const duration = action.expiration ?? t("optCmdDurationDefault");
+  return t(action.kind === "toggle" ? "optCmdDoesToggle" : "optCmdDoesSet", [status, duration]);
+}
+
+/** @param {string} name  @param {"status" | "duration" | "error"} part */
+function cmdEl(name, part) {
+  return /** @type {HTMLInputElement & HTMLSelectElement} */ (document.getElementById(`cmd-${name}-${part}`));
+}
+
+/**
+ * The duration typed for a command, checked by the core: its canonical text, null for Graph's
+ * default (empty field), or an error shown next to the field.
+ * @param {string} name
+ * @returns {{ ok: true, expiration: string | null } | { ok: false }}
+ */
+function checkDuration(name) {
+  const field = cmdEl(name, "duration");
+  const error = cmdEl(name, "error");
+  field.removeAttribute("aria-invalid");
+  error.textContent = "";
+  const text = field.value.trim();
+  if (text === "") {
+    return { ok: true, expiration: null };
+  }
+  try {
+    return { ok: true, expiration: parseDuration(text).iso };
+  } catch (e) {
+    const code = /** @type {any} */ (e)?.code;
+    console.warn(`duration of ${name} refused:`, /** @type {any} */ (e)?.message ?? String(e));
+    field.setAttribute("aria-invalid", "true");
+    error.textContent = t(code === "durationOutOfRange" ? "errDurationRange" : "optCmdErrDuration");
+    return { ok: false };
+  }
+}
+
+/** @param {Record<string, import("./lib/commands.js").CommandAction>} actions */
+function renderCommandActions(actions) {
+  const rows = /** @type {HTMLElement} */ (document.getElementById("command-action-rows"));
+  rows.replaceChildren();
+  for (const [name, meta] of Object.entries(COMMANDS)) {
+    const action = actions[name];
+    const set = document.createElement("fieldset");
+    set.id = `cmd-${name}`;
+    const legend = document.createElement("legend");
+    legend.textContent = t(meta.nameKey);
+    set.append(legend);
+    if (action.kind === "reset") {
+      const help = document.createElement("p");
+      help.className = "help";
+      help.textContent = t("optCmdResetHelp");
+      set.append(help);
+      rows.append(set);
+      continue;
+    }
+    const line = document.createElement("div");
+    line.className = "inline";
+    const statusLabel = document.createElement("label");
+    statusLabel.htmlFor = `cmd-${name}-status`;
+    statusLabel.textContent = t("optCmdStatus");
+    const select = document.createElement("select");
+    select.id = `cmd-${name}-status`;
+    for (const s of STATUSES) {
+      const option = document.createElement("option");
+      option.value = s.availability;
+      option.textContent = t(s.labelKey);
+      select.append(option);
+    }
+    select.value = action.availability;
+    const durationLabel = document.createElement("label");
+    durationLabel.htmlFor = `cmd-${name}-duration`;
+    durationLabel.textContent = t("optCmdDuration");
+    const duration = document.createElement("input");
+    duration.id = `cmd-${name}-duration`;
+    duration.type = "text";
+    duration.autocomplete = "off";
+    duration.spellcheck = false;
+    duration.placeholder = t("optCmdDurationDefault");
+    duration.value = action.expiration ?? "";
+    duration.setAttribute("aria-describedby", `cmd-${name}-help cmd-${name}-error`);
+    duration.addEventListener("input", () => {
+      ready.then(() => checkDuration(name)).catch((e) => console.error("checking a duration failed:", e));
+    });
+    const error = document.createElement("p");
+    error.id = `cmd-${name}-error`;
+    error.className = "field-error";
+    error.setAttribute("role", "alert");
+    line.append(statusLabel, select, durationLabel, duration, error);
+    const help = document.createElement("p");
+    help.id = `cmd-${name}-help`;
+    help.className = "help";
+    help.textContent = t(action.kind === "toggle" ? "optCmdToggleHelp" : "optCmdDurationHelp");
+    set.append(line, help);
+    rows.append(set);
+  }
+}
+
+/**
+ * Saves every command's action at once; one invalid duration and nothing is saved.
+ * @param {SubmitEvent} event
+ */
+async function onSaveCommands(event) {
+  event.preventDefault();
+  const saved = /** @type {HTMLElement} */ (document.getElementById("commands-saved"));
+  saved.textContent = "";
+  await ready;
+  /** @type {Record<string, import("./lib/commands.js").CommandAction>} */
+  const actions = {};
+  /** @type {HTMLElement | null} */
+  let firstInvalid = null;
+  for (const [name, meta] of Object.entries(COMMANDS)) {
+    const d = meta.action;
+    if (d.kind === "reset") {
+      actions[name] = d;
+      continue;
+    }
+    const checked = checkDuration(name);
+    if (!checked.ok) {
+      firstInvalid ??= cmdEl(name, "duration");
+      continue;
+    }
+    const availability = /** @type {import("./lib/messages.js").Availability} */ (cmdEl(name, "status").value);
+    actions[name] = { kind: d.kind, availability, ...(checked.expiration ? { expiration: checked.expiration } : {}) };
+  }
+  if (firstInvalid) {
+    firstInvalid.focus();
+    return;
+  }
+  await setLocal(LocalKey.COMMAND_ACTIONS, storedCommandActions(actions));
+  savedActions = commandActions(await getLocal(LocalKey.COMMAND_ACTIONS));
+  renderCommandActions(savedActions);
+  saved.textContent = t("optSaved");
+  await renderShortcuts();
+}
+
+async function loadCommandActions() {
+  savedActions = commandActions(await getLocal(LocalKey.COMMAND_ACTIONS));
+  renderCommandActions(savedActions);
 }
 
 async function load() {
@@ -313,7 +471,17 @@ form.addEventListener("submit", (e) => {
   const url = navigator.userAgent.includes("Edg/") ? "edge://extensions/shortcuts" : "chrome://extensions/shortcuts";
   chrome.tabs.create({ url });
 });
-load()
+/** @type {HTMLFormElement} */ (document.getElementById("command-actions")).addEventListener("submit", (e) => {
+  onSaveCommands(/** @type {SubmitEvent} */ (e)).catch((err) => {
+    console.error("saving the shortcut actions failed:", err);
+    /** @type {HTMLElement} */ (document.getElementById("commands-saved")).textContent = t("errGeneric");
+  });
+});
+const actionsLoaded = loadCommandActions();
+actionsLoaded
+  .then(load)
   .then(loadMeeting)
   .catch((e) => console.error("loading settings failed:", e));
-renderShortcuts().catch((e) => console.error("listing shortcuts failed:", e));
+actionsLoaded
+  .then(renderShortcuts)
+  .catch((e) => console.error("listing shortcuts failed:", e));

@@ -85,3 +85,74 @@ test("a command works from a stopped service worker (cold start): silent token f
     assert.equal(log.filter((/** @type {any} */ r) => r.path === `/${SIM.tenant}/oauth2/v2.0/authorize`).length, 0);
   });
 });
+
+test("options page: a command's status and duration are configurable; the shortcut sends exactly that; invalid durations refused", async () => {
+  await withExtension({}, async (ext) => {
+    await signedInWithoutPopup(ext);
+    const page = await ext.context.newPage();
+    await page.goto(ext.url("options.html"));
+    await page.locator("body[data-ready=true]").waitFor();
+    const stored = () => ext.worker.evaluate(() => chrome.storage.local.get("commandActions"));
+    const status = page.locator("#cmd-set-busy-status");
+    const duration = page.locator("#cmd-set-busy-duration");
+    const save = page.getByRole("button", { name: "Save shortcut actions" });
+
+    // Defaults shown; reset has nothing to choose.
+    assert.equal(await status.inputValue(), "Busy");
+    assert.equal(await duration.inputValue(), "");
+    assert.equal(await page.locator("#cmd-toggle-dnd-status").inputValue(), "DoNotDisturb");
+    assert.equal(await page.locator("#cmd-toggle-dnd-duration").inputValue(), "PT1H");
+    assert.equal(await page.locator("#cmd-reset-status select, #cmd-reset-status input").count(), 0);
+    assert.equal((await page.locator("#cmd-set-busy-status option").allTextContents()).length, 6);
+
+    // An invalid duration: refused live next to the field, and not saved.
+    await status.selectOption("DoNotDisturb");
+    await duration.fill("half an hour");
+    await page.locator("#cmd-set-busy-error", { hasText: "Not a duration" }).waitFor();
+    assert.equal(await duration.getAttribute("aria-invalid"), "true");
+    await save.click();
+    await page.locator("#cmd-set-busy-error", { hasText: "Not a duration" }).waitFor();
+    assert.equal(await page.locator("#commands-saved").textContent(), "");
+    assert.deepEqual(await stored(), {});
+
+    // Do not disturb for 30 minutes.
+    await duration.fill("30m");
+    await page.locator("#cmd-set-busy-error:empty").waitFor({ state: "attached" });
+    assert.equal(await duration.getAttribute("aria-invalid"), null);
+    await save.click();
+    await page.locator("#commands-saved", { hasText: "Saved." }).waitFor();
+    assert.deepEqual((await stored()).commandActions, {
+      "toggle-dnd": { kind: "toggle", availability: "DoNotDisturb", expiration: "PT1H" },
+      "set-busy": { kind: "set", availability: "DoNotDisturb", expiration: "PT30M" },
+      "set-available": { kind: "set", availability: "Available", expiration: null },
+      "reset-status": { kind: "reset" },
+    });
+    assert.equal(await duration.inputValue(), "PT30M", "shown as the core's canonical text");
+    const rows = await page.locator("#shortcuts tbody tr").allTextContents();
+    assert.ok(rows.some((r) => r.includes("Alt+Shift+U") && r.includes("Set Do not disturb (PT30M)")), rows.join(" | "));
+
+    // The worker took the change from chrome.storage.onChanged (no read per press).
+    const w = await ext.getWorker();
+    const seen = () => w.evaluate(async () => (await /** @type {any} */ (globalThis).__presenceSwitchTest.currentCommandActions())["set-busy"].availability);
+    for (let i = 0; i < 50 && (await seen()) !== "DoNotDisturb"; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await ext.sim.del("/_sim/requests");
+    await ext.command("set-busy");
+    const posts = await requestsFor(ext.sim, "setUserPreferredPresence");
+    assert.equal(posts.length, 1);
+    assert.equal(posts[0].body, JSON.stringify({ availability: "DoNotDisturb", activity: "DoNotDisturb", expirationDuration: "PT30M" }));
+    assertPresencePost(posts[0], "setUserPreferredPresence", { availability: "DoNotDisturb", activity: "DoNotDisturb", expirationDuration: "PT30M" });
+    assert.equal(await badge(ext), "DND");
+
+    // A fresh worker reads the configuration once, at start.
+    const fresh = await stopAndWakeWorker(ext);
+    await ext.sim.del("/_sim/requests");
+    await fresh.evaluate(() => /** @type {any} */ (globalThis).__presenceSwitchTest.handleCommand("set-busy"));
+    assertPresencePost((await requestsFor(ext.sim, "setUserPreferredPresence"))[0], "setUserPreferredPresence", {
+      availability: "DoNotDisturb",
+      activity: "DoNotDisturb",
+      expirationDuration: "PT30M",
+    });
+  });
+});

@@ -68,7 +68,10 @@ test("every message key the code names exists", () => {
   const used = new Set();
   for (const s of STATUSES) used.add(s.labelKey);
   for (const p of PRESETS) used.add(p.labelKey);
-  for (const c of Object.values(COMMANDS)) used.add(c.descriptionKey);
+  for (const c of Object.values(COMMANDS)) {
+    used.add(c.descriptionKey);
+    used.add(c.nameKey);
+  }
   for (const a of ["Available", "AvailableIdle", "Away", "BeRightBack", "Busy", "BusyIdle", "DoNotDisturb", "Offline", "X"]) used.add(availabilityLabelKey(a));
   for (const code of ["unauthenticated", "consentMissing", "throttled", "throttledScheduled", "serviceUnavailable", "networkError", "cloudNotSupported", "notConfigured", "invalidDuration", "invalidArgument", "notFound", "signInCancelled", "x"]) {
     used.add(errorMessageKey(code));
