@@ -16,8 +16,14 @@ import { ShellError, toErrorData } from "./lib/errors.js";
 let pca = null;
 /** @type {string | null} */
 let pcaKey = null;
-/** @type {((url: string) => void) | null} */
-let onCapture = null;
+/**
+ * The one pending capture of an authorize URL (`onRedirectNavigate`): MSAL has one interaction
+ * at a time, so a new begin ends an earlier one with `authSuperseded`.
+ * @type {{ resolve: (url: string) => void, reject: (e: Error) => void, timer: ReturnType<typeof setTimeout> } | null}
+ */
+let pendingCapture = null;
+/** MSAL calls onRedirectNavigate right after building the URL; no wait is longer than this. */
+const CAPTURE_TIMEOUT_MS = 30_000;
 
 const SERVICE_WORKER_URL = chrome.runtime.getURL("background.js");
 
@@ -44,8 +50,11 @@ async function instance(config) {
       // chrome.identity.launchWebAuthFlow (MSAL's ChromiumExtensionSample pattern; v5 only has
       // this hook in the auth config).
       onRedirectNavigate: (url) => {
-        if (onCapture) {
-          onCapture(url);
+        const pending = pendingCapture;
+        if (pending) {
+          pendingCapture = null;
+          clearTimeout(pending.timer);
+          pending.resolve(url);
         }
         return false;
       },
@@ -57,6 +66,51 @@ async function instance(config) {
   pca = created;
   pcaKey = key;
   return created;
+}
+
+/**
+ * Starts waiting for the next authorize URL. An earlier wait still pending is rejected with
+ * `authSuperseded` (its caller would otherwise never get an answer); the new one is rejected with
+ * `authTimeout` if no URL comes within CAPTURE_TIMEOUT_MS.
+ * @returns {{ captured: Promise<string>, cancel: () => void }} `cancel` stops waiting (without
+ *   settling `captured`) when acquireTokenRedirect has failed and its error is the answer
+ */
+function beginCapture() {
+  const earlier = pendingCapture;
+  if (earlier) {
+    pendingCapture = null;
+    clearTimeout(earlier.timer);
+    earlier.reject(new ShellError("authSuperseded", "a newer sign-in flow replaced this one"));
+  }
+  /** @type {(url: string) => void} */
+  let resolve = () => {};
+  /** @type {(e: Error) => void} */
+  let reject = () => {};
+  /** @type {Promise<string>} */
+  const captured = new Promise((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  const mine = {
+    resolve,
+    reject,
+    timer: setTimeout(() => {
+      if (pendingCapture === mine) {
+        pendingCapture = null;
+      }
+      reject(new ShellError("authTimeout", `no sign-in URL within ${CAPTURE_TIMEOUT_MS} ms`));
+    }, CAPTURE_TIMEOUT_MS),
+  };
+  pendingCapture = mine;
+  return {
+    captured,
+    cancel() {
+      clearTimeout(mine.timer);
+      if (pendingCapture === mine) {
+        pendingCapture = null;
+      }
+    },
+  };
 }
 
 /** @param {import("@azure/msal-browser").AccountInfo} a */
@@ -122,19 +176,24 @@ async function handle(msg) {
       // A previous window may have been closed without an answer; MSAL would then refuse with
       // interaction_in_progress (redirect requests have no override option in 5.29.0).
       sessionStorage.removeItem("msal.interaction.status");
-      /** @type {Promise<string>} */
-      const captured = new Promise((resolve) => {
-        onCapture = resolve;
-      });
+      const { captured, cancel } = beginCapture();
       const account = currentAccount(app);
-      await app.acquireTokenRedirect({
-        scopes: msg.config.scopes,
-        ...(msg.prompt ? { prompt: msg.prompt } : {}),
-        ...(typeof msg.claims === "string" ? { claims: msg.claims } : {}),
-        ...(msg.loginHint ? { loginHint: msg.loginHint } : account ? { loginHint: account.username } : {}),
-      });
-      const url = await captured;
-      onCapture = null;
+      // Together: a capture that ends first (superseded, timed out) ends the wait, and a failed
+      // acquireTokenRedirect is answered at once, not after the capture's timeout.
+      const [, url] = await Promise.all([
+        app
+          .acquireTokenRedirect({
+            scopes: msg.config.scopes,
+            ...(msg.prompt ? { prompt: msg.prompt } : {}),
+            ...(typeof msg.claims === "string" ? { claims: msg.claims } : {}),
+            ...(msg.loginHint ? { loginHint: msg.loginHint } : account ? { loginHint: account.username } : {}),
+          })
+          .then(undefined, (/** @type {unknown} */ e) => {
+            cancel();
+            throw e;
+          }),
+        captured,
+      ]);
       return { url };
     }
     case Msg.OFFSCREEN_COMPLETE_REDIRECT: {

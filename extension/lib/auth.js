@@ -16,6 +16,7 @@ import { ShellError } from "./errors.js";
 import { ready, cloudConfig, sendRequest } from "./presence.js";
 import { cloudInput } from "./settings.js";
 import { getSettings, getLocal, setLocal, getSession, setSession, removeSession, LocalKey, SessionKey } from "./storage.js";
+import { SingleFlight, Exclusive } from "./single-flight.js";
 
 /** @type {{ key: string, accessToken: string, expiresOnMs: number } | null} */
 let memo = null;
@@ -35,6 +36,17 @@ let signedOutRead = null;
 let storedRead = null;
 /** The latest write of the account view to the session cache (not awaited before a request). */
 let accountWrite = Promise.resolve();
+/**
+ * Token acquisitions in flight, one per (config, interactive, forceRefresh, claims): the popup's
+ * read (outside the write queue) and a shortcut or alarm share one acquisition instead of
+ * starting two. @type {SingleFlight<string>}
+ */
+const tokenFlights = new SingleFlight();
+/**
+ * One redirect flow (begin → web auth flow → complete) at a time: the auth host has one MSAL
+ * interaction state and one captured URL, and a second begin would replace the first's.
+ */
+const redirectFlows = new Exclusive();
 
 /** Tokens closer than this to expiry are refreshed before use. */
 const EXPIRY_MARGIN_MS = 60_000;
@@ -232,7 +244,17 @@ function remember(cfg, result) {
  * @param {boolean} interactive
  * @param {string | undefined} claims a Conditional Access claims challenge to satisfy
  */
-async function webFlow(cfg, interactive, claims) {
+function webFlow(cfg, interactive, claims) {
+  return redirectFlows.run(() => redirectFlow(cfg, interactive, claims));
+}
+
+/**
+ * One redirect flow; only through `webFlow`, which runs one at a time.
+ * @param {Config} cfg
+ * @param {boolean} interactive
+ * @param {string | undefined} claims
+ */
+async function redirectFlow(cfg, interactive, claims) {
   const account = await getSessionAccount();
   const { url } = await host.call(Msg.OFFSCREEN_BEGIN_REDIRECT, {
     config: cfg.msal,
@@ -284,6 +306,48 @@ async function getToken({ interactive = false, forceRefresh = false, claims } = 
   if (!forceRefresh && memo && memo.key === cfg.key && memo.expiresOnMs - EXPIRY_MARGIN_MS > Date.now()) {
     return memo.accessToken;
   }
+  if (interactive) {
+    // A silent acquisition for the same need already running: wait for it. Its token serves this
+    // caller too; if it fails (typically signInNeeded), this caller still makes its own attempt,
+    // which may open the window.
+    const silent = tokenFlights.get(flightKey(cfg, false, forceRefresh, claims));
+    const token = silent
+      ? await silent.then(
+          (t) => t,
+          (e) => {
+            // Not this caller's outcome: its own interactive attempt below decides.
+            console.debug(`silent token acquisition joined by an interactive one ended: ${/** @type {any} */ (e)?.code ?? "error"}`);
+            return null;
+          },
+        )
+      : null;
+    if (token) {
+      return token;
+    }
+  }
+  return tokenFlights.run(flightKey(cfg, interactive, forceRefresh, claims), () =>
+    acquireToken(cfg, { interactive, forceRefresh, claims, signedOutRead }),
+  );
+}
+
+/**
+ * The single-flight key of one token need.
+ * @param {Config} cfg
+ * @param {boolean} interactive
+ * @param {boolean} forceRefresh
+ * @param {string | undefined} claims
+ */
+function flightKey(cfg, interactive, forceRefresh, claims) {
+  return JSON.stringify([cfg.key, interactive, forceRefresh, claims ?? null]);
+}
+
+/**
+ * One token acquisition past the memory cache; only through `getToken`'s single flight.
+ * @param {Config} cfg
+ * @param {{ interactive: boolean, forceRefresh: boolean, claims: string | undefined, signedOutRead: Promise<boolean> | null }} opts
+ * @returns {Promise<string>}
+ */
+async function acquireToken(cfg, { interactive, forceRefresh, claims, signedOutRead }) {
   memo = null;
   const signedOut = await (signedOutRead ?? isSignedOut());
   if (!signedOut) {
