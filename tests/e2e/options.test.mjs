@@ -17,7 +17,7 @@ test("options: invalid settings are refused next to the field and not saved; val
 
     // Invalid client id.
     await page.getByLabel("Application (client) ID").fill("not-a-guid");
-    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
     await page.locator("#clientId-error", { hasText: /GUID/ }).waitFor();
     assert.equal(await page.getByLabel("Application (client) ID").getAttribute("aria-invalid"), "true");
     assert.deepEqual(await stored(), {});
@@ -25,7 +25,7 @@ test("options: invalid settings are refused next to the field and not saved; val
     // Invalid tenant (the core validates it).
     await page.getByLabel("Application (client) ID").fill(SIM.clientId);
     await page.getByLabel("Tenant").fill("not a tenant!");
-    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
     await page.locator("#tenant-error", { hasText: /organizations, a tenant ID/ }).waitFor();
     assert.equal(await page.locator("#clientId-error").textContent(), "");
     assert.deepEqual(await stored(), {});
@@ -33,14 +33,14 @@ test("options: invalid settings are refused next to the field and not saved; val
     // Custom endpoints without URLs.
     await page.getByLabel("Tenant").fill(SIM.tenant);
     await page.getByLabel("Cloud").selectOption("custom");
-    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
     await page.locator("#graphBaseUrl-error:not(:empty), #loginBaseUrl-error:not(:empty)").first().waitFor();
     assert.deepEqual(await stored(), {});
 
     // Valid custom endpoints are saved (the test build holds the 127.0.0.1 host permission).
     await page.getByLabel("Graph base URL").fill(ext.sim.baseUrl);
     await page.getByLabel("Sign-in authority base URL").fill(ext.sim.baseUrl);
-    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
     await page.locator("#save-status", { hasText: "Saved." }).waitFor();
     assert.deepEqual(await stored(), {
       settings: { clientId: SIM.clientId, tenant: SIM.tenant, cloud: "custom", graphBaseUrl: ext.sim.baseUrl, loginBaseUrl: ext.sim.baseUrl },
@@ -48,7 +48,7 @@ test("options: invalid settings are refused next to the field and not saved; val
 
     // A named cloud drops the custom endpoints.
     await page.getByLabel("Cloud").selectOption("usGovL4");
-    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
     await page.locator("#save-status", { hasText: "Saved." }).waitFor();
     assert.deepEqual(await stored(), { settings: { clientId: SIM.clientId, tenant: SIM.tenant, cloud: "usGovL4" } });
 
