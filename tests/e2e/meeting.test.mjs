@@ -177,10 +177,18 @@ test("sign-in needed during a meeting: badge and one notification, never a windo
     await page.click("#join");
     const w = await ext.getWorker();
     await eventually(async () => (await w.evaluate(() => chrome.action.getBadgeText({}))) === "!", { what: "the failure badge" });
+    // The badge and the notification are set by separate calls; the notification may land a
+    // moment after the badge.
+    await eventually(
+      async () => "presence-switch-signInNeeded" in (await w.evaluate(() => chrome.notifications.getAll())),
+      { what: "the 'sign in needed' notification" },
+    );
     const notes = await w.evaluate(() => chrome.notifications.getAll());
-    assert.ok("presence-switch-signInNeeded" in notes, `notification shown: ${JSON.stringify(notes)}`);
+    assert.deepEqual(Object.keys(notes), ["presence-switch-signInNeeded"], "exactly one notification");
     assert.equal(ext.context.pages().length, pagesBefore + 1, "only the meeting tab was opened, no sign-in window");
     assert.deepEqual(await requestsFor(ext.sim, "setUserPreferredPresence"), []);
-    assert.ok(await w.evaluate(() => chrome.alarms.get("meetingRetry")), "the read is retried later");
+    await eventually(async () => Boolean(await w.evaluate(() => chrome.alarms.get("meetingRetry"))), {
+      what: "the read is retried later (meetingRetry alarm)",
+    });
   });
 });
