@@ -4,6 +4,7 @@
  */
 import { statusInfo } from "./status.js";
 import { errorMessageKey } from "./errors.js";
+import { t } from "./i18n.js";
 
 /**
  * Shows the state this extension just set (or clears the badge after a reset).
@@ -13,7 +14,7 @@ export async function showState(availability) {
   const info = availability ? statusInfo(availability) : null;
   // Independent calls: issued together rather than one round trip after another.
   await Promise.all([
-    chrome.action.setBadgeText({ text: info ? info.badge : "" }),
+    chrome.action.setBadgeText({ text: info ? t(info.badgeKey) : "" }),
     info ? chrome.action.setBadgeBackgroundColor({ color: info.color }) : undefined,
     chrome.action.setTitle({
       title: info ? `${chrome.i18n.getMessage("extName")}: ${chrome.i18n.getMessage(info.labelKey)}` : chrome.i18n.getMessage("extName"),

@@ -1,17 +1,18 @@
 // @ts-check
 /**
- * Teams' six preferred states: Graph availability, Teams label key, colour, badge text. Shared by
- * the popup, the badge and the options page, so a state looks the same everywhere.
+ * Teams' six preferred states: Graph availability, Teams label key, colour, badge text key (the
+ * short toolbar text, localised in _locales). Shared by the popup, the badge and the options page,
+ * so a state looks the same everywhere.
  */
 
-/** @type {ReadonlyArray<{ availability: import("./messages.js").Availability, labelKey: string, color: string, badge: string }>} */
+/** @type {ReadonlyArray<{ availability: import("./messages.js").Availability, labelKey: string, color: string, badgeKey: string }>} */
 export const STATUSES = Object.freeze([
-  { availability: "Available", labelKey: "statusAvailable", color: "#6BB700", badge: "ON" },
-  { availability: "Busy", labelKey: "statusBusy", color: "#C4314B", badge: "BSY" },
-  { availability: "DoNotDisturb", labelKey: "statusDoNotDisturb", color: "#C4314B", badge: "DND" },
-  { availability: "BeRightBack", labelKey: "statusBeRightBack", color: "#F8D22A", badge: "BRB" },
-  { availability: "Away", labelKey: "statusAway", color: "#F8D22A", badge: "AWY" },
-  { availability: "Offline", labelKey: "statusOffline", color: "#8A8886", badge: "OFF" },
+  { availability: "Available", labelKey: "statusAvailable", color: "#6BB700", badgeKey: "badgeAvailable" },
+  { availability: "Busy", labelKey: "statusBusy", color: "#C4314B", badgeKey: "badgeBusy" },
+  { availability: "DoNotDisturb", labelKey: "statusDoNotDisturb", color: "#C4314B", badgeKey: "badgeDoNotDisturb" },
+  { availability: "BeRightBack", labelKey: "statusBeRightBack", color: "#F8D22A", badgeKey: "badgeBeRightBack" },
+  { availability: "Away", labelKey: "statusAway", color: "#F8D22A", badgeKey: "badgeAway" },
+  { availability: "Offline", labelKey: "statusOffline", color: "#8A8886", badgeKey: "badgeOffline" },
 ]);
 
 /** @param {string} availability */

@@ -64,9 +64,21 @@ test("en and de have the same keys, none empty", () => {
   }
 });
 
+test("status badges are localised and fit the toolbar badge (at most 4 characters)", () => {
+  for (const s of STATUSES) {
+    for (const [lang, messages] of [["en", en], ["de", de]]) {
+      const text = messages[s.badgeKey]?.message ?? "";
+      assert.ok(text.length >= 1 && text.length <= 4, `${lang} ${s.badgeKey}: ${JSON.stringify(text)}`);
+    }
+  }
+});
+
 test("every message key the code names exists", () => {
   const used = new Set();
-  for (const s of STATUSES) used.add(s.labelKey);
+  for (const s of STATUSES) {
+    used.add(s.labelKey);
+    used.add(s.badgeKey);
+  }
   for (const p of PRESETS) used.add(p.labelKey);
   for (const c of Object.values(COMMANDS)) {
     used.add(c.descriptionKey);
