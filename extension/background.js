@@ -3,9 +3,13 @@
  * Service worker (Chromium MV3, ES module). Listeners are registered synchronously at the top
  * level, or wake-up events are lost; each handler awaits the wasm core's `ready` promise (module
  * service workers cannot use top-level await) where it needs the core (a shortcut starts its
- * token acquisition before). At start, besides the listeners, only storage reads: the meeting
- * machine's worker-start step, the auth settings (`warmUp`) and the keyboard commands' configured
- * actions (`currentCommandActions`) for the event that woke us.
+ * token acquisition before). At start, besides the listeners: storage reads for the auth
+ * settings (`warmUp`) and the keyboard commands' configured actions (`currentCommandActions`) for
+ * the event that woke us, and the meeting machine's worker-start step (`meeting.workerStart`),
+ * which reads its stored state and the open tabs and, if a Graph request was in flight when the
+ * previous worker died (its answer lost), re-issues it through the write queue — a read as is, a
+ * write only after a fresh read still calls for it (src/meeting/machine.rs). So a worker start
+ * can send a Graph request, with a silent token acquisition, but never opens a window.
  *
  * A Firefox build keeps this file and swaps lib/auth-host.js (MSAL in the event page instead of
  * an offscreen document).
