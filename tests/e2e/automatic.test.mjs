@@ -26,9 +26,15 @@ test("automatic action without a usable sign-in never opens a window: badge and 
       timeoutMs: 10_000,
     });
     assert.equal(badge, "!");
-    assert.match(await w.evaluate(() => chrome.action.getTitle({})), /Sign in needed/);
-    const notes = await w.evaluate(() => chrome.notifications.getAll());
-    assert.ok("presence-switch-signInNeeded" in notes, `notification shown: ${JSON.stringify(notes)}`);
+    // Badge text, title and notification are separate calls issued together: each may land a
+    // moment after the others.
+    await eventually(async () => /Sign in needed/.test(await w.evaluate(() => chrome.action.getTitle({}))), {
+      what: "the 'Sign in needed' title",
+    });
+    await eventually(
+      async () => "presence-switch-signInNeeded" in (await w.evaluate(() => chrome.notifications.getAll())),
+      { what: "the 'sign in needed' notification" },
+    );
 
     const log = await ext.sim.get("/_sim/requests");
     const authorize = log.filter((/** @type {any} */ r) => r.path === `/${SIM.tenant}/oauth2/v2.0/authorize`);
