@@ -301,8 +301,23 @@ const meetingExpiry = /** @type {HTMLSelectElement} */ (document.getElementById(
 const patternInput = /** @type {HTMLInputElement} */ (document.getElementById("meeting-pattern"));
 const patternError = /** @type {HTMLElement} */ (document.getElementById("meeting-pattern-error"));
 
+/**
+ * The meeting settings' read-modify-write cycles, one after another: two quick changes (status,
+ * then safety limit) must not both read the old value, or the first is lost.
+ * @type {Promise<unknown>}
+ */
+let meetingUpdates = Promise.resolve();
+
 /** @param {(m: import("./lib/settings.js").MeetingSettings) => void} change */
-async function updateMeeting(change) {
+function updateMeeting(change) {
+  const run = meetingUpdates.then(() => applyMeetingChange(change));
+  // The caller reports a failure; the chain only has to go on after it.
+  meetingUpdates = run.catch((/** @type {unknown} */ e) => console.debug("meeting settings update failed:", String(e)));
+  return run;
+}
+
+/** @param {(m: import("./lib/settings.js").MeetingSettings) => void} change */
+async function applyMeetingChange(change) {
   const m = meetingSettings(await getLocal(LocalKey.MEETING_SETTINGS));
   change(m);
   await setLocal(LocalKey.MEETING_SETTINGS, m);
