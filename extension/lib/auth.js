@@ -316,7 +316,7 @@ async function getToken({ interactive = false, forceRefresh = false, claims } = 
           (t) => t,
           (e) => {
             // Not this caller's outcome: its own interactive attempt below decides.
-            console.debug(`silent token acquisition joined by an interactive one ended: ${/** @type {any} */ (e)?.code ?? "error"}`);
+            console.debug(`silent sign-in joined by an interactive one ended with code ${/** @type {any} */ (e)?.code ?? "error"}`);
             return null;
           },
         )
