@@ -343,12 +343,7 @@ async fn auth_table() {
 #[tokio::test]
 async fn expired_token_by_clock_and_lifetime() {
     let sim = start().await;
-    let short = sim
-        .control("POST", "/_sim/token", json!({"scopes": ["Presence.ReadWrite"], "lifetimeSeconds": 60}))
-        .await["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let short = sim.rw_for(60).await;
     assert_eq!(sim.get(&short, "/v1.0/me/presence").await.status, 200);
     sim.advance(61.0).await;
     let r = sim.get(&short, "/v1.0/me/presence").await;
@@ -498,12 +493,7 @@ async fn write_status_can_be_204() {
 #[tokio::test]
 async fn status_message() {
     let sim = start().await;
-    let tok = sim
-        .control("POST", "/_sim/token", json!({"scopes": ["Presence.ReadWrite"], "lifetimeSeconds": 86400}))
-        .await["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let tok = sim.rw_for(86400).await;
     let path = "/v1.0/me/presence/setStatusMessage";
     let r =
         sim.post(&tok, path, r#"{"statusMessage":{"message":{"content":"Heads down","contentType":"text"}}}"#).await;

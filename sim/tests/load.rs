@@ -32,12 +32,7 @@ async fn fifty_clients_mixed_reads_and_writes() {
     let seconds: f64 = std::env::var("SIM_LOAD_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(3.0);
     let sim = start().await;
     sim.teams(Some("Available")).await;
-    let tok = sim
-        .control("POST", "/_sim/token", json!({"scopes": ["Presence.ReadWrite"], "lifetimeSeconds": 86400}))
-        .await["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let tok = sim.rw_for(86400).await;
     let addr = sim.addr;
     let deadline = Instant::now() + Duration::from_secs_f64(seconds);
     let started = Instant::now();

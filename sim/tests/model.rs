@@ -9,11 +9,7 @@ const PREF: &str = "/v1.0/me/presence/setUserPreferredPresence";
 const SETP: &str = "/v1.0/me/presence/setPresence";
 
 async fn long_token(sim: &Sim) -> String {
-    sim.control("POST", "/_sim/token", json!({"scopes": ["Presence.ReadWrite"], "lifetimeSeconds": 30 * 86400})).await
-        ["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    sim.rw_for(30 * 86400).await
 }
 
 fn set_presence(a: &str, b: &str, d: Option<&str>) -> String {

@@ -132,6 +132,14 @@ impl Sim {
         v["access_token"].as_str().unwrap().to_string()
     }
 
+    /// A Presence.ReadWrite token that lives `seconds` of sim time.
+    pub async fn rw_for(&self, seconds: u64) -> String {
+        let v = self
+            .control("POST", "/_sim/token", json!({"scopes": ["Presence.ReadWrite"], "lifetimeSeconds": seconds}))
+            .await;
+        v["access_token"].as_str().unwrap().to_string()
+    }
+
     pub async fn rw(&self) -> String {
         self.token(&["Presence.ReadWrite"]).await
     }
