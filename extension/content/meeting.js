@@ -148,17 +148,10 @@ function stop() {
   clearTimeout(settleTimer);
 }
 
-/** Coalesces bursts of DOM mutations into one check per frame-ish interval. */
-let mutationQueued = false;
-const observer = new MutationObserver(() => {
-  if (!mutationQueued) {
-    mutationQueued = true;
-    setTimeout(() => {
-      mutationQueued = false;
-      check();
-    }, 50);
-  }
-});
+// One check per batch of mutations (the observer already delivers them together, once per
+// microtask checkpoint); check() is a few selector queries, and the settle timer it starts is
+// what keeps a re-rendered control from counting as a change.
+const observer = new MutationObserver(check);
 observer.observe(document.documentElement, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ["data-call-ended", "class"] });
 const poll = setInterval(check, POLL_MS);
 
