@@ -23,6 +23,9 @@ import { OFFSCREEN_PREFIX } from "./lib/messages.js";
 import { LocalKey } from "./lib/storage.js";
 import { toErrorData } from "./lib/errors.js";
 
+performance.mark("ps:evaluated");
+ready.then(() => performance.mark("ps:core"));
+
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (typeof message?.type === "string" && message.type.startsWith(OFFSCREEN_PREFIX)) {
     return false; // answered by the auth host

@@ -391,7 +391,10 @@ export async function sendAuthorized(request, { interactive, forceRefresh, timeo
   let token;
   let built;
   try {
-    [token, built] = await Promise.all([getToken({ interactive: false, forceRefresh, claims }), request]);
+    [token, built] = await Promise.all([
+      getToken({ interactive: false, forceRefresh, claims }).then((t) => (performance.mark("ps:token"), t)),
+      Promise.resolve(request).then((r) => (performance.mark("ps:built"), r)),
+    ]);
   } catch (e) {
     if (/** @type {any} */ (e).code !== "signInNeeded" || !interactive) {
       throw e;
