@@ -24,7 +24,10 @@ import { LocalKey } from "./lib/storage.js";
 import { toErrorData } from "./lib/errors.js";
 
 performance.mark("ps:evaluated");
-ready.then(() => performance.mark("ps:core"));
+ready.then(
+  () => performance.mark("ps:core"),
+  () => {}, // a failed init is reported by every handler that awaits ready
+);
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (typeof message?.type === "string" && message.type.startsWith(OFFSCREEN_PREFIX)) {
