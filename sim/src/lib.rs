@@ -110,6 +110,8 @@ pub struct LogEntry {
     pub headers: Vec<(String, String)>,
     pub body: Option<String>,
     pub time_ms: i64,
+    /// The same instant in microseconds (benchmarks compare latencies of a few ms).
+    pub time_us: i64,
     pub status: Option<u16>,
     pub dropped: bool,
 }
@@ -128,6 +130,7 @@ impl LogEntry {
             "headers": headers,
             "body": self.body,
             "timeMs": self.time_ms,
+            "timeUs": self.time_us,
             "status": self.status,
             "dropped": self.dropped,
         })
@@ -236,6 +239,11 @@ impl Shared {
         util::real_now_ms().saturating_add(self.offset_ms.load(Ordering::SeqCst))
     }
 
+    /// The simulator clock in microseconds (same offset), for the request log.
+    pub fn now_us(&self) -> i64 {
+        util::real_now_us().saturating_add(self.offset_ms.load(Ordering::SeqCst).saturating_mul(1000))
+    }
+
     pub fn advance_ms(&self, ms: i64) -> i64 {
         // Saturating, so that no number of advances can wrap the clock backwards.
         let step = ms.max(0);
@@ -288,6 +296,8 @@ pub struct Req {
     pub headers: HeaderMap,
     pub body: Bytes,
     pub now_ms: i64,
+    /// When the request head arrived, in microseconds; `now_ms` is the same instant in ms.
+    pub now_us: i64,
 }
 
 impl Req {
@@ -391,6 +401,7 @@ fn log_entry(index: u64, req: &Req) -> LogEntry {
         headers,
         body,
         time_ms: req.now_ms,
+        time_us: req.now_us,
         status: None,
         dropped: false,
     }
@@ -430,8 +441,17 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Resp,
     let path = parts.uri.path().to_string();
     let query = parts.uri.query().map(str::to_string);
     let method = parts.method.as_str().to_string();
+    let now_us = shared.now_us();
     let body_result = read_body(&parts.headers, body).await;
-    let mut req = Req { method, path, query, headers: parts.headers, body: Bytes::new(), now_ms: shared.now_ms() };
+    let mut req = Req {
+        method,
+        path,
+        query,
+        headers: parts.headers,
+        body: Bytes::new(),
+        now_ms: now_us.div_euclid(1000),
+        now_us,
+    };
     let body_error = match body_result {
         Ok(b) => {
             req.body = b;

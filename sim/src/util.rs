@@ -61,6 +61,14 @@ pub fn s256(verifier: &str) -> String {
     b64url(&Sha256::digest(verifier.as_bytes()))
 }
 
+/// Real wall-clock time in microseconds since the epoch (the request log's sub-millisecond stamp).
+pub fn real_now_us() -> i64 {
+    match SystemTime::now().duration_since(UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_micros()).unwrap_or(i64::MAX),
+        Err(_) => 0,
+    }
+}
+
 pub fn real_now_ms() -> i64 {
     match SystemTime::now().duration_since(UNIX_EPOCH) {
         Ok(d) => i64::try_from(d.as_millis()).unwrap_or(i64::MAX),

@@ -174,6 +174,10 @@ async fn request_log_order_and_redaction() {
     assert!(e[3]["body"].as_str().unwrap().contains("refresh_token=%E2%80%A6abcdef"));
     let times: Vec<i64> = e.iter().map(|x| x["timeMs"].as_i64().unwrap()).collect();
     assert!(times.windows(2).all(|w| w[0] <= w[1]));
+    // timeUs is the same instant in microseconds.
+    for x in e {
+        assert_eq!(x["timeUs"].as_i64().unwrap().div_euclid(1000), x["timeMs"].as_i64().unwrap(), "{x}");
+    }
     let idx: Vec<i64> = e.iter().map(|x| x["index"].as_i64().unwrap()).collect();
     assert_eq!(idx, vec![0, 1, 2, 3]);
     // Filter and clear.
