@@ -48,10 +48,24 @@ chrome.runtime.onMessage.addListener((m) => {
 });
 `;
 const BENCH_HTML = `<!doctype html><meta charset="utf-8"><title>bench</title>\n`;
+/**
+ * The floor of "popup open → interactive" on this machine: an extension page that is already
+ * interactive as parsed (six status buttons and a status line in static HTML, seen by the same
+ * detector as the popups). No script, no storage, no worker, no wasm.
+ */
+const FLOOR_HTML = `<!doctype html><html><head><meta charset="utf-8"><title>floor</title></head><body><p><span id="current-label">Available</span></p><div id="statuses">${'<button class="status">status</button>'.repeat(6)}</div></body></html>\n`;
 
 // --- small helpers --------------------------------------------------------------------------------
 
 const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * When a logged request arrived at the simulator, in ms with its microseconds (`timeUs`); the
+ * stamps on the browser side are `performance.timeOrigin + performance.now()`, also sub-ms, so a
+ * latency of a few ms is not rounded to whole ms.
+ * @param {{ timeMs: number, timeUs?: number }} entry
+ */
+const simMs = (entry) => (typeof entry.timeUs === "number" ? entry.timeUs / 1000 : entry.timeMs);
 
 /** @param {number[]} xs */
 function summary(xs) {
@@ -86,6 +100,7 @@ function benchCopy(src, dest) {
   renameSync(join(dest, "background.js"), join(dest, "bench-original-background.js"));
   writeFileSync(join(dest, "background.js"), BENCH_SW);
   writeFileSync(join(dest, "bench.html"), BENCH_HTML);
+  writeFileSync(join(dest, "bench-floor.html"), FLOOR_HTML);
   return { id: idFromKey(manifest.key), manifest };
 }
 
@@ -248,25 +263,25 @@ async function main() {
     /** @type {Record<string, Record<string, any[]>>} */
     const reqCounts = { popupOpen: { ours: [], baseline: [] }, popupClick: { ours: [], baseline: [] }, warm: { ours: [], baseline: [] }, cold: { ours: [], baseline: [] }, meeting: { ours: [], baseline: [] } };
     /** @type {any} */
-    const extra = { fcp: { ours: [], baseline: [] }, mark: { ours: [], baseline: [] }, coldTimeline: { ours: [], baseline: [] }, untilShown: [], warmTotal: { ours: [], baseline: [] } };
+    const extra = { floor: [], fcp: { ours: [], baseline: [] }, mark: { ours: [], baseline: [] }, coldTimeline: { ours: [], baseline: [] }, untilShown: [], warmTotal: { ours: [], baseline: [] } };
     /** @type {any[]} */
     const wasmSamples = [];
     /** @type {string[]} */
     const problems = [];
 
-    // --- shortcut, warm: Date.now() in the SW just before handleCommand → timeMs of the write ---
+    // --- shortcut, warm: a stamp in the SW just before handleCommand → the write's arrival ---
     const warmOnce = async (/** @type {Ext} */ ext, /** @type {string} */ name, record = true) => {
       const w = await workerOf(ext);
       await clear();
       const r = await w.evaluate(async (n) => {
-        const t0 = Date.now();
+        const t0 = performance.timeOrigin + performance.now();
         let error = null;
         try {
           await /** @type {any} */ (globalThis).__presenceSwitchTest.handleCommand(n);
         } catch (e) {
           error = String(/** @type {any} */ (e)?.code ?? e);
         }
-        return { t0, t1: Date.now(), error };
+        return { t0, t1: performance.timeOrigin + performance.now(), error };
       }, name);
       if (r.error) {
         throw new Error(`${ext.name} ${name}: ${r.error}`);
@@ -277,7 +292,7 @@ async function main() {
         throw new Error(`${ext.name} ${name}: no write reached the simulator`);
       }
       if (record) {
-        samples.warm[ext.name].push(post.timeMs - clock - r.t0);
+        samples.warm[ext.name].push(simMs(post) - clock - r.t0);
         extra.warmTotal[ext.name].push(r.t1 - r.t0);
         reqCounts.warm[ext.name].push(counts(entries));
       }
@@ -293,7 +308,7 @@ async function main() {
       await sleep(100); // the same settle time for both
       await clear();
       const t0 = await ext.benchPage.evaluate((n) => {
-        const t = Date.now();
+        const t = performance.timeOrigin + performance.now();
         chrome.runtime.sendMessage({ type: "bench/command", name: n }).catch((e) => console.warn("bench/command:", e));
         return t;
       }, name);
@@ -310,7 +325,7 @@ async function main() {
         throw new Error(`${ext.name} cold ${name}: ${state.result}`);
       }
       if (record) {
-        samples.cold[ext.name].push(post.timeMs - clock - t0);
+        samples.cold[ext.name].push(simMs(post) - clock - t0);
         reqCounts.cold[ext.name].push(counts(await log()));
         // Where the cold start goes, from the fresh worker's own timeline (resource timing,
         // relative to its time origin = worker start): informational, not in the medians.
@@ -375,6 +390,18 @@ async function main() {
       }
     };
 
+    // --- the floor for the popup: a do-nothing page of the baseline, opened the same way ---
+    const floorOnce = async () => {
+      const page = await ctx.newPage();
+      try {
+        await page.goto(B.url("bench-floor.html"));
+        const h = await page.waitForFunction(() => /** @type {any} */ (window).__bench?.interactive, null, { timeout: 10_000 });
+        extra.floor.push(/** @type {any} */ (await h.jsonValue()).t);
+      } finally {
+        await page.close();
+      }
+    };
+
     // --- popup click → write + read-back (counts only) ---
     const clickOnce = async (/** @type {Ext} */ ext, /** @type {string} */ availability) => {
       const page = await ctx.newPage();
@@ -417,7 +444,7 @@ async function main() {
           const app = /** @type {HTMLElement} */ (document.getElementById("app"));
           let t;
           if (w === "baseline") {
-            t = Date.now();
+            t = performance.timeOrigin + performance.now();
             document.documentElement.dataset.callState = state;
             return t;
           }
@@ -436,7 +463,7 @@ async function main() {
             screen.dataset.callEnded = "true";
             screen.textContent = "You left the meeting";
           }
-          t = Date.now();
+          t = performance.timeOrigin + performance.now();
           app.replaceChildren(screen);
           return t;
         },
@@ -472,8 +499,8 @@ async function main() {
       }
       await sleep(ext === O ? 350 : 20); // nothing more arrives (ours: past its 200 ms settle)
       if (record) {
-        samples.meetJoin[ext.name].push(write.timeMs - clock - tJoin);
-        samples.meetLeave[ext.name].push(restore.timeMs - clock - tLeave);
+        samples.meetJoin[ext.name].push(simMs(write) - clock - tJoin);
+        samples.meetLeave[ext.name].push(simMs(restore) - clock - tLeave);
         reqCounts.meeting[ext.name].push(counts(await log()));
       }
     };
@@ -489,7 +516,15 @@ async function main() {
       }
     }
     const phases = [
-      ["popup", (/** @type {Ext} */ e, /** @type {number} */ _i) => popupOnce(e)],
+      [
+        "popup",
+        async (/** @type {Ext} */ e, /** @type {number} */ _i) => {
+          await popupOnce(e);
+          if (e === B) {
+            await floorOnce();
+          }
+        },
+      ],
       ["warm", (/** @type {Ext} */ e, /** @type {number} */ i) => warmOnce(e, names[i % 2])],
       ["cold", (/** @type {Ext} */ e, /** @type {number} */ i) => coldOnce(e, names[i % 2])],
       ["meeting", (/** @type {Ext} */ e, /** @type {number} */ _i) => meetingOnce(e)],
@@ -611,7 +646,7 @@ async function stopWorker(/** @type {import("playwright-core").BrowserContext} *
  * Also records when our wasm-driven "until" preview appears.
  */
 function interactiveDetector() {
-  if (!location.pathname.endsWith("/popup.html")) {
+  if (!location.pathname.endsWith("/popup.html") && !location.pathname.endsWith("/bench-floor.html")) {
     return;
   }
   /** @type {any} */
@@ -722,25 +757,31 @@ async function warmBreakdown(/** @type {import("playwright-core").Worker} */ w, 
       wrap(chrome.runtime, "sendMessage", "runtime.sendMessage");
       wrap(chrome.offscreen, "hasDocument", "offscreen.hasDocument");
       wrap(globalThis, "fetch", "fetch");
-      const t0 = Date.now();
+      const t0 = performance.timeOrigin + performance.now();
       const p0 = performance.now();
       try {
         await /** @type {any} */ (globalThis).__presenceSwitchTest.handleCommand("set-busy");
       } finally {
         undo.forEach((u) => u());
       }
+      // The worker's own performance marks (ps:*) during this command, as zero-length entries.
+      for (const m of performance.getEntriesByType("mark")) {
+        if (m.startTime >= p0 && m.name.startsWith("ps:")) {
+          calls.push([`mark ${m.name}`, m.startTime, m.startTime]);
+        }
+      }
       return { t0, total: performance.now() - p0, calls: calls.map(([l, s, e]) => ({ call: l, startMs: +(s - p0).toFixed(2), endMs: +(e - p0).toFixed(2) })).sort((a, b) => a.startMs - b.startMs) };
     });
     const post = (await log()).find(isWrite);
-    runs.push({ ...r, writeAtMs: post ? post.timeMs - clock - r.t0 : null });
+    runs.push({ ...r, writeAtMs: post ? simMs(post) - clock - r.t0 : null });
   }
   // the median run by write time
   runs.sort((a, b) => (a.writeAtMs ?? 0) - (b.writeAtMs ?? 0));
   const mid = runs[Math.floor(runs.length / 2)];
   const firstFetch = mid.calls.find((c) => c.call === "fetch");
-  const before = mid.calls.filter((c) => firstFetch && c.startMs < firstFetch.startMs);
+  const before = mid.calls.filter((c) => firstFetch && c.startMs < firstFetch.startMs && !c.call.startsWith("mark "));
   return {
-    method: "5 extra warm set-busy runs of ours with chrome.storage/alarms/action/runtime.sendMessage/offscreen.hasDocument and fetch wrapped (performance.now() around each call); the run with the median write time",
+    method: "5 extra warm set-busy runs of ours with chrome.storage/alarms/action/runtime.sendMessage/offscreen.hasDocument and fetch wrapped (performance.now() around each call), plus the worker's own ps:* performance marks; the run with the median write time",
     writeAtMs: mid.writeAtMs,
     totalMs: +mid.total.toFixed(2),
     callsBeforeTheWrite: before.length,
@@ -833,6 +874,7 @@ function buildReport(a) {
     definitions: DEFINITIONS,
     latency,
     informational: {
+      popupFloorMs: summary(extra.floor),
       popupFirstContentfulPaintMs: { ours: summary(extra.fcp.ours), baseline: summary(extra.fcp.baseline) },
       oursPopupUntilPreviewShownMs: summary(extra.untilShown),
       popupInteractiveMarkMs: { ours: summary(extra.mark.ours), baseline: summary(extra.mark.baseline) },
@@ -872,11 +914,12 @@ const WASM_METHOD =
 const DEFINITIONS = {
   popup:
     "popup.html opened in a tab (page.goto); inside the page, performance.now() (origin = navigation start, so Playwright overhead is excluded) when a MutationObserver first sees all six status buttons enabled and the cached presence (chrome.storage.session) shown. Both popups also send one presence read to their worker after that paint.",
-  warm: "Date.now() in the service worker just before handleCommand(set-busy|set-available) → timeMs of the resulting POST at the simulator. Warm = the worker handled a command moments before (a token in memory for both: ours from real MSAL after a real sign-in, cached in SW memory; the baseline's from /_sim/token at worker start).",
-  cold: "Worker stopped with CDP Target.closeTarget (marker checked: a new worker runs), 100 ms settle, then Date.now() in an extension page just before chrome.runtime.sendMessage({type:'bench/command'}) → the POST's timeMs. The message wakes the worker; a bench-only wrapper module (background.js = import of the original worker, renamed, + one listener) calls the same handleCommand the onCommand listener calls. Ours then needs wasm init + a silent MSAL token through its offscreen document; the baseline fetches /_sim/token (control paths are not in the simulator's log, so its T count stays 0).",
+  floor: "popup floor: bench-floor.html in the baseline's copy (the six status buttons and a status line as static HTML, no script), opened like the popups (new tab, page.goto), once after each baseline popup, seen by the same detector. What any extension page costs to be interactive on this machine.",
+  warm: "performance.timeOrigin + performance.now() in the service worker just before handleCommand(set-busy|set-available) → the resulting POST's arrival at the simulator (timeUs). Warm = the worker handled a command moments before (a token in memory for both: ours from real MSAL after a real sign-in, cached in SW memory; the baseline's from /_sim/token at worker start).",
+  cold: "Worker stopped with CDP Target.closeTarget (marker checked: a new worker runs), 100 ms settle, then performance.timeOrigin + performance.now() in an extension page just before chrome.runtime.sendMessage({type:'bench/command'}) → the POST's arrival at the simulator (timeUs). The message wakes the worker; a bench-only wrapper module (background.js = import of the original worker, renamed, + one listener) calls the same handleCommand the onCommand listener calls. Ours then needs wasm init + a silent MSAL token through its offscreen document; the baseline fetches /_sim/token (control paths are not in the simulator's log, so its T count stays 0).",
   meeting:
-    "Meet fixture (context.route of https://meet.google.com/abc-defg-hij, loaded once; both content scripts run in it): Date.now() in the page just before the flip to in-call → timeMs of the first write; the same for left → the next write (restore: ours sets its own earlier status back with its remaining time, or clears; the baseline clears). Flip for the baseline: <html data-call-state>; for ours: the signals of tests/e2e/fixtures/meet.html (a button with the Material icon ligature call_end appears; left = the data-call-ended screen). Ours reports a change once it has held for its 200 ms settle time (content/meeting.js SETTLE_MS, the same as the baseline's), and reads the presence before each write (snapshot, and the check that the user did not change it meanwhile).",
-  clock: "The simulator's timeMs is its clock (real time + offset; the bench never advances it and subtracts any offset read from /_sim/clock). Both clocks are the machine's wall clock in whole ms.",
+    "Meet fixture (context.route of https://meet.google.com/abc-defg-hij, loaded once; both content scripts run in it): performance.timeOrigin + performance.now() in the page just before the flip to in-call → the first write's arrival (timeUs); the same for left → the next write (restore: ours sets its own earlier status back with its remaining time, or clears; the baseline clears). Flip for the baseline: <html data-call-state>; for ours: the signals of tests/e2e/fixtures/meet.html (a button with the Material icon ligature call_end appears; left = the data-call-ended screen). Ours reports a change once it has held for its 200 ms settle time (content/meeting.js SETTLE_MS, the same as the baseline's), and reads the presence before each write (snapshot, and the check that the user did not change it meanwhile).",
+  clock: "The simulator's timeUs is its clock in µs (real time + offset; the bench never advances it and subtracts any offset read from /_sim/clock); the browser-side stamps are performance.timeOrigin + performance.now(). Both are the machine's wall clock, with sub-ms resolution (Chromium coarsens performance.now() to 0.1 ms).",
   ratio: "median ours / median baseline (baseline median floored at 0.5 ms).",
 };
 
@@ -887,6 +930,10 @@ function printReport(r) {
   for (const m of Object.values(r.latency)) {
     const result = m.pass === null ? "n/a" : m.pass ? "pass" : `FAIL${m.passMedian === false ? " (median)" : ""}${m.passRatio === false ? " (ratio)" : ""}`;
     rows.push([m.label, fmt(m.ours), fmt(m.baseline), m.ratio === null ? "n/a" : m.ratio.toFixed(2), `≤${m.target.ratioMax.toFixed(2)}×, ≤${m.target.medianMaxMs} ms`, result]);
+    if (m === r.latency.popup) {
+      const floor = r.informational.popupFloorMs;
+      rows.push(["  floor: do-nothing extension page", "", fmt(floor), "", "", "not a target"]);
+    }
   }
   const cnt = (/** @type {any} */ c) => (c && typeof c === "object" ? `${c.writes}W ${c.reads}R ${c.token}T${c.metadata ? ` ${c.metadata}M` : ""}${c.preflight ? ` ${c.preflight}P` : ""}` : c ?? "n/a");
   const q = r.requests;
@@ -932,7 +979,7 @@ function printReport(r) {
   const m = r.machine;
   process.stdout.write(
     `\nnotes: n=${r.reps} per cell after ${r.warmup} warm-ups, interleaved; W/R/T/M/P = Graph writes / Graph reads / token-endpoint requests / openid-configuration reads / CORS preflights per action (most frequent; see JSON for max).\n` +
-      `  popup: ${r.definitions.popup}\n  warm: ${r.definitions.warm}\n  cold: ${r.definitions.cold}\n  meeting: ${r.definitions.meeting}\n  wasm: ${WASM_METHOD}\n` +
+      `  popup: ${r.definitions.popup}\n  floor: ${r.definitions.floor}\n  warm: ${r.definitions.warm}\n  cold: ${r.definitions.cold}\n  meeting: ${r.definitions.meeting}\n  wasm: ${WASM_METHOD}\n` +
       `  machine: ${m.nproc} cores (${m.cpu}), load ${m.loadavgStart.map((x) => x.toFixed(2)).join(" ")} → ${m.loadavgEnd.map((x) => x.toFixed(2)).join(" ")}, ${m.chromium}, node ${m.node}; commit ${r.commit?.slice(0, 10)}${r.dirty ? " (dirty)" : ""}\n`,
   );
 }
