@@ -5,8 +5,9 @@
  * service workers cannot use top-level await) where it needs the core (a shortcut starts its
  * token acquisition before). At start, besides the listeners: storage reads for the auth
  * settings (`warmUp`) and the keyboard commands' configured actions (`currentCommandActions`) for
- * the event that woke us, and the meeting machine's worker-start step (`meeting.workerStart`),
- * which reads its stored state and the open tabs and, if a Graph request was in flight when the
+ * the event that woke us, and, 500 ms later (or before the first meeting event, if that comes
+ * sooner), the meeting machine's worker-start step (`meeting.workerStart`), which reads its
+ * stored state and the open tabs and, if a Graph request was in flight when the
  * previous worker died (its answer lost), re-issues it through the write queue — a read as is, a
  * write only after a fresh read still calls for it (src/meeting/machine.rs). So a worker start
  * can send a Graph request, with a silent token acquisition, but never opens a window.
@@ -22,6 +23,9 @@ import { onSettingsChanged, warmUp } from "./lib/auth.js";
 import { OFFSCREEN_PREFIX } from "./lib/messages.js";
 import { LocalKey } from "./lib/storage.js";
 import { toErrorData } from "./lib/errors.js";
+
+/** How long after worker start the meeting machine's worker-start step runs at the latest. */
+const MEETING_START_DELAY_MS = 500;
 
 performance.mark("ps:evaluated");
 ready.then(
@@ -82,7 +86,11 @@ chrome.runtime.onStartup.addListener(() => {
 onUserWrite(() => {
   meeting.userChanged().catch(meetingFailed("user change"));
 });
-meeting.workerStart().catch(meetingFailed("worker start"));
+// The meeting machine's worker-start step, once the event that woke the worker is under way (a
+// meeting event that comes first runs it before itself; see meeting.workerStart).
+setTimeout(() => {
+  meeting.workerStart().catch(meetingFailed("worker start"));
+}, MEETING_START_DELAY_MS);
 warmUp();
 currentCommandActions().catch((/** @type {unknown} */ e) => console.warn("command actions:", toErrorData(e).code));
 

@@ -407,6 +407,7 @@ export function onCommandActionsChanged(stored) {
  * @param {string} name
  */
 export async function handleCommand(name) {
+  performance.mark("ps:command");
   const command = COMMANDS[name];
   if (!command) {
     throw new ShellError("unknownCommand", `no command ${name}`);

@@ -38,6 +38,18 @@ let chain = Promise.resolve();
  * @returns {Promise<T>}
  */
 function serial(task) {
+  if (!started) {
+    started = startStep();
+  }
+  return queued(task);
+}
+
+/**
+ * @template T
+ * @param {() => Promise<T>} task
+ * @returns {Promise<T>}
+ */
+function queued(task) {
   const result = chain.then(task);
   chain = result.then(
     () => undefined,
@@ -156,13 +168,32 @@ function request(kind, fields) {
 
 // --- browser events → machine events --------------------------------------------------------
 
-/** Worker (re)start: forget tabs that are gone, re-issue a request whose answer was lost. */
-export function workerStart() {
-  return serial(async () => {
+/**
+ * The worker-start step, queued once per worker before any other step (see `serial`).
+ * @type {Promise<unknown> | null}
+ */
+let started = null;
+
+function startStep() {
+  return queued(async () => {
     const tabs = await chrome.tabs.query({});
     const liveTabIds = tabs.map((t) => t.id).filter((id) => typeof id === "number");
     return await step({ type: "workerStart", liveTabIds });
   });
+}
+
+/**
+ * Worker (re)start: forget tabs that are gone, re-issue a request whose answer was lost. Runs
+ * once per worker, first of all steps: either when the worker calls it (shortly after start, off
+ * the path of the event that woke it: its tab query, storage and badge calls would queue in the
+ * browser ahead of that event's own calls) or when a meeting event comes first, whichever is
+ * earlier. Idempotent.
+ */
+export function workerStart() {
+  if (!started) {
+    started = startStep();
+  }
+  return started;
 }
 
 /** chrome.runtime.onStartup: no tab of the last session exists any more. */
