@@ -20,6 +20,15 @@ import { SingleFlight, Exclusive } from "./single-flight.js";
 
 /** @type {{ key: string, accessToken: string, expiresOnMs: number } | null} */
 let memo = null;
+/** Bumped whenever `memo` is dropped on purpose (sign-out, settings change): a token acquisition
+ * that started before must not put its token back. */
+let memoGeneration = 0;
+/**
+ * The silent token acquisition started at worker start (`warmUp`), settled or not; it never
+ * rejects. The first `getToken` waits for it instead of starting a second one.
+ * @type {Promise<void> | null}
+ */
+let early = null;
 /**
  * The derived configuration, loaded once per worker (settings read once) and dropped by
  * `onSettingsChanged` (the worker's chrome.storage.onChanged listener).
@@ -105,6 +114,32 @@ export function warmUp() {
     });
   }
   isSignedOut().catch((/** @type {unknown} */ e) => console.warn("reading the sign-out marker at start failed:", String(e)));
+  early ??= earlyToken().catch((/** @type {unknown} */ e) => {
+    console.debug(`no token at worker start (code ${/** @type {any} */ (e)?.code ?? "error"}); the first request asks again`);
+  });
+}
+
+/**
+ * Worker start, when someone signed in during this browser session (the popup's account cache
+ * says so) and did not sign out: a silent token from MSAL's cache in the auth host, so that the
+ * event that woke the worker, nearly always one that ends in a Graph request, finds it in
+ * memory. Silent only: never a web flow, never a window; MSAL makes a network request only when
+ * the cached access token has expired (a refresh the next request would need anyway).
+ */
+async function earlyToken() {
+  const generation = memoGeneration;
+  const [signedOut, account] = await Promise.all([isSignedOut(), getSessionAccount()]);
+  if (signedOut || !account) {
+    return;
+  }
+  const cfg = await currentConfig();
+  if (memo) {
+    return;
+  }
+  const result = await host.call(Msg.OFFSCREEN_SILENT, { config: cfg.msal, forceRefresh: false });
+  if (generation === memoGeneration && !memo) {
+    memo = { key: cfg.key, accessToken: result.accessToken, expiresOnMs: result.expiresOnMs };
+  }
 }
 
 /** @returns {Promise<Config>} */
@@ -303,6 +338,9 @@ async function getToken({ interactive = false, forceRefresh = false, claims } = 
   // A token will be needed from the auth host: read the marker in parallel with the config.
   const signedOutRead = memo === null || forceRefresh ? isSignedOut() : null;
   const cfg = await currentConfig();
+  if (!forceRefresh && !memo && early) {
+    await early; // the worker-start acquisition, if it is still under way
+  }
   if (!forceRefresh && memo && memo.key === cfg.key && memo.expiresOnMs - EXPIRY_MARGIN_MS > Date.now()) {
     return memo.accessToken;
   }
@@ -427,6 +465,7 @@ export async function signIn() {
 /** Forgets the account: MSAL cache in the auth host, the token in memory, the popup cache. */
 export async function signOut() {
   memo = null;
+  memoGeneration++;
   await setSignedOut(true);
   try {
     const cfg = await currentConfig();
@@ -462,6 +501,7 @@ export async function onSettingsChanged() {
   // Synchronously, before any await: the listener calls this, and the next handler must not see
   // the old configuration.
   memo = null;
+  memoGeneration++;
   configMemo = null;
   storedRead = null;
   await removeSession(SessionKey.ACCOUNT);
