@@ -36,7 +36,14 @@ const requested = new Promise((resolve) => {
  * Resolves once the core is instantiated. A worker starts that at import (every event needs the
  * core); a page starts it with `startCore()` when it chooses (the popup: after its first paint).
  */
-export const ready = requested.then(() => init({ module_or_path: chrome.runtime.getURL("pkg/presence_switch_bg.wasm") }));
+export const ready = requested.then(() => {
+  const response = fetch(chrome.runtime.getURL("pkg/presence_switch_bg.wasm"));
+  response.then(
+    () => performance.mark("ps:wasm-fetched"),
+    () => {},
+  );
+  return init({ module_or_path: response });
+});
 
 /** Starts instantiating the core (idempotent) and returns `ready`. */
 export function startCore() {
