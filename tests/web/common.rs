@@ -135,7 +135,7 @@ fn interpret_response_reads_errors_and_presence() {
     assert_eq!(text(&get(&not_json, "error"), "code"), "serviceUnavailable");
 }
 
-async fn send(request: JsValue, token: &str, timeout_ms: f64) -> Result<JsValue, presence_switch::PresenceError> {
+async fn send(request: JsValue, token: &str, timeout_ms: f64) -> Result<JsValue, JsValue> {
     let options = js_sys::Object::new();
     Reflect::set(&options, &"timeoutMs".into(), &timeout_ms.into()).expect("set");
     bindings::send_request(request, token.into(), options.into()).await
