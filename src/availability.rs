@@ -170,8 +170,12 @@ impl Pair {
     /// for setPresence all but Busy, which has two activities and so must be named).
     pub fn new(kind: PairKind, availability: &str, activity: Option<&str>) -> Result<Self, PresenceError> {
         let availability = Availability::parse(availability)?;
-        let candidates: Vec<Activity> =
-            kind.pairs().iter().filter(|(a, _)| *a == availability).map(|(_, act)| *act).collect();
+        let mut candidates: Vec<Activity> = Vec::new();
+        for (a, act) in kind.pairs() {
+            if *a == availability {
+                candidates.push(*act);
+            }
+        }
         let allowed = || join(kind.pairs().iter().map(|(a, act)| format!("{}/{}", a.as_str(), act.as_str())));
         let activity = match activity {
             Some(text) => {

@@ -101,7 +101,11 @@ fn read_js(v: &JsValue, depth: u32) -> Value {
     } else if depth >= MAX_DEPTH {
         Value::Other("a value nested too deeply")
     } else if js_sys::Array::is_array(v) {
-        Value::Arr(v.unchecked_ref::<js_sys::Array>().iter().map(|item| read_js(&item, depth + 1)).collect())
+        let mut items = Vec::new();
+        for item in v.unchecked_ref::<js_sys::Array>().iter() {
+            items.push(read_js(&item, depth + 1));
+        }
+        Value::Arr(items)
     } else {
         let mut entries = Vec::new();
         for entry in js_sys::Object::entries(v.unchecked_ref()).iter() {
@@ -330,10 +334,10 @@ fn start_send(request: JsValue, access_token: JsValue, options: JsValue) -> Resu
         let Some(response) = settled.dyn_ref::<web_sys::Response>() else {
             return rejected(&settled, timeout_ms);
         };
-        let headers: StringMap = gloo_net::http::Headers::from_raw(response.headers())
-            .entries()
-            .map(|(k, v)| (k.to_ascii_lowercase(), v))
-            .collect();
+        let mut headers = StringMap::new();
+        for (k, v) in gloo_net::http::Headers::from_raw(response.headers()).entries() {
+            headers.insert(k.to_ascii_lowercase(), v);
+        }
         let status = response.status();
         let text = match response.text() {
             Ok(text) => text,

@@ -222,9 +222,12 @@ pub fn check_tenant(tenant: &str) -> Result<String, PresenceError> {
 
 /// True for the 8-4-4-4-12 hex form.
 pub fn is_guid(text: &str) -> bool {
-    let groups: Vec<&str> = text.split('-').collect();
-    groups.len() == 5
-        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+    // Groups of 8, 4, 4, 4 and 12 hex digits: hyphens at 8, 13, 18 and 23.
+    text.len() == 36
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
 }
 
 /// Input of `cloudConfig`.
