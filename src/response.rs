@@ -498,19 +498,24 @@ pub fn parse_retry_after(value: &str, now_ms: Option<f64>) -> Option<f64> {
 
 /// Parses `Sun, 06 Nov 1994 08:49:37 GMT` into milliseconds since the epoch.
 pub fn parse_http_date(text: &str) -> Option<f64> {
-    let parts: Vec<&str> = text.split_whitespace().collect();
-    let [_weekday, day, month, year, time, "GMT"] = parts.as_slice() else {
+    let mut words = text.split_whitespace();
+    let mut word = || words.next();
+    // Exactly six words, the last `GMT`.
+    let (Some(_weekday), Some(day), Some(month), Some(year), Some(time), Some("GMT"), None) =
+        (word(), word(), word(), word(), word(), word(), word())
+    else {
         return None;
     };
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let month = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(month))? as i64 + 1;
-    let day = i64::from(day.parse::<u8>().ok()?);
-    let year = i64::from(year.parse::<u16>().ok()?);
-    // Unsigned parts: a sign can never sneak past the range checks into the arithmetic.
+    let day = i64::from(day.parse::<u32>().ok()?);
+    let year = i64::from(year.parse::<u32>().ok()?);
+    // Unsigned parts: a sign can never sneak past the range checks into the arithmetic. All are
+    // read as u32 (the range checks below bound them): no parser for u8 ships.
     let mut hms = [0i64; 3];
     let mut parts = time.split(':');
     for slot in &mut hms {
-        *slot = i64::from(parts.next()?.parse::<u8>().ok()?);
+        *slot = i64::from(parts.next()?.parse::<u32>().ok()?);
     }
     let [h, m, s] = hms;
     if parts.next().is_some() {
