@@ -141,7 +141,7 @@ pub fn parse(field: &'static str, input: &str) -> Result<Duration, PresenceError
         '-' | '+' | '\u{2212}' => {
             Err(invalid(field, input, "a sign is not allowed: an expiry is a positive length of time"))
         }
-        'P' | 'p' => parse_iso(field, input, &text[1..]),
+        'P' | 'p' => parse_iso(field, input, text.get(1..).unwrap_or_default()),
         '0'..='9' => parse_friendly(field, input, text),
         _ => Err(invalid(field, input, format!("expected an ISO 8601 duration or a friendly one, {EXAMPLES}"))),
     }
@@ -175,7 +175,7 @@ fn parse_iso(field: &'static str, input: &str, rest: &str) -> Result<Duration, P
     }
     // The ISO week form stands alone: PnW.
     if let Some(w_at) = upper.find('W') {
-        let digits = &upper[..w_at];
+        let digits = upper.get(..w_at).unwrap_or_default();
         if w_at + 1 == upper.len() && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
             let weeks = number(field, input, digits)?;
             let total = add_scaled(field, input, 0, weeks, 7 * 86_400)?;
@@ -217,7 +217,7 @@ fn parse_iso(field: &'static str, input: &str, rest: &str) -> Result<Duration, P
                 invalid(field, input, format!("unexpected character '{c}'; {EXAMPLES}"))
             });
         }
-        let digits = &upper[i..end];
+        let digits = upper.get(i..end).unwrap_or_default();
         i = end;
         let mut frac_digits: Option<&str> = None;
         match bytes.get(i).map(|b| *b as char) {
@@ -226,7 +226,7 @@ fn parse_iso(field: &'static str, input: &str, rest: &str) -> Result<Duration, P
                 if frac_end == i + 1 {
                     return Err(invalid(field, input, "a decimal point must be followed by digits, as in PT1.5S"));
                 }
-                frac_digits = Some(&upper[i + 1..frac_end]);
+                frac_digits = upper.get(i + 1..frac_end);
                 i = frac_end;
             }
             Some(',') => {
@@ -315,20 +315,20 @@ fn parse_friendly(field: &'static str, input: &str, text: &str) -> Result<Durati
     let mut seen = String::new();
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b' ' {
+        if bytes.get(i) == Some(&b' ') {
             i += 1;
             continue;
         }
         let end = digits_end(bytes, i);
         if end == i {
-            let c = lower[i..].chars().next().unwrap_or(' ');
+            let c = lower.get(i..).and_then(|s| s.chars().next()).unwrap_or(' ');
             return Err(invalid(
                 field,
                 input,
                 format!("unexpected '{c}'; friendly durations are groups like 1h 30m (units w, d, h, m, s)"),
             ));
         }
-        let digits = &lower[i..end];
+        let digits = lower.get(i..end).unwrap_or_default();
         i = end;
         match bytes.get(i) {
             Some(b'.') | Some(b',') => {
