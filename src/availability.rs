@@ -176,40 +176,39 @@ impl Pair {
                 candidates.push(*act);
             }
         }
-        let allowed = || join(kind.pairs().iter().map(|(a, act)| format!("{}/{}", a.as_str(), act.as_str())));
+        let unsupported = |activity: &str| {
+            let mut allowed = String::new();
+            for (i, (a, act)) in kind.pairs().iter().enumerate() {
+                if i > 0 {
+                    allowed.push_str(", ");
+                }
+                allowed.push_str(a.as_str());
+                allowed.push('/');
+                allowed.push_str(act.as_str());
+            }
+            PresenceError::UnsupportedPair {
+                action: kind.action(),
+                availability: availability.as_str().to_owned(),
+                activity: activity.to_owned(),
+                allowed,
+            }
+        };
         let activity = match activity {
             Some(text) => {
                 // Activities Graph reports but no client may set get the pair message, which
                 // says what is allowed instead.
                 if let Some(known) = READ_ONLY_ACTIVITIES.iter().find(|a| a.eq_ignore_ascii_case(text.trim())) {
-                    return Err(PresenceError::UnsupportedPair {
-                        action: kind.action(),
-                        availability: availability.as_str().to_owned(),
-                        activity: (*known).to_owned(),
-                        allowed: allowed(),
-                    });
+                    return Err(unsupported(known));
                 }
                 let activity = Activity::parse(text)?;
                 if !candidates.contains(&activity) {
-                    return Err(PresenceError::UnsupportedPair {
-                        action: kind.action(),
-                        availability: availability.as_str().to_owned(),
-                        activity: activity.as_str().to_owned(),
-                        allowed: allowed(),
-                    });
+                    return Err(unsupported(activity.as_str()));
                 }
                 activity
             }
             None => match candidates.as_slice() {
                 [only] => *only,
-                [] => {
-                    return Err(PresenceError::UnsupportedPair {
-                        action: kind.action(),
-                        availability: availability.as_str().to_owned(),
-                        activity: "(none)".to_owned(),
-                        allowed: allowed(),
-                    })
-                }
+                [] => return Err(unsupported("(none)")),
                 _ => {
                     return Err(PresenceError::MissingField { field: "activity", action: kind.action() });
                 }
