@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use crate::availability::join;
-use crate::error::PresenceError;
+use crate::error::{trim_end_ascii, PresenceError};
 use crate::value::{obj, FromValue, Obj, ToValue, Value};
 
 /// A Microsoft cloud, or explicit endpoints for tests and the demo.
@@ -47,7 +47,10 @@ impl Cloud {
                 };
                 let graph = check_base_url("graphBaseUrl", graph)?;
                 let graph = graph.strip_suffix("/v1.0").map(str::to_owned).unwrap_or(graph);
-                let login = login_base_url.map(|u| check_base_url("loginBaseUrl", u)).transpose()?;
+                let login = match login_base_url {
+                    Some(u) => Some(check_base_url("loginBaseUrl", u)?),
+                    None => None,
+                };
                 return Ok(Self::Custom { graph_base_url: graph, login_base_url: login });
             }
             _ => {
@@ -144,7 +147,7 @@ impl Cloud {
 /// no credentials, query or fragment. Returns it without a trailing slash.
 fn check_base_url(field: &'static str, url: &str) -> Result<String, PresenceError> {
     let bad = |reason: &str| PresenceError::InvalidUrl { field, got: url.to_owned(), reason: reason.to_owned() };
-    let trimmed = url.trim().trim_end_matches('/');
+    let trimmed = trim_end_ascii(url.trim(), b'/');
     let lower = trimmed.to_ascii_lowercase();
     let (secure, rest) = if let Some(rest) = lower.strip_prefix("https://") {
         (true, rest)

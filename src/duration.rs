@@ -18,7 +18,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::availability::Availability;
-use crate::error::{show_number, PresenceError};
+use crate::error::{show_number, trim_end_ascii, PresenceError};
 use crate::value::{obj, FromValue, Obj, ToValue, Value};
 
 /// The longest duration we accept: 2^53 − 1 seconds, so that whole seconds stay exact as a
@@ -45,7 +45,7 @@ impl Duration {
     }
 
     fn checked(field: &'static str, whole: u64, fraction: String, input: &str) -> Result<Self, PresenceError> {
-        let fraction = fraction.trim_end_matches('0').to_owned();
+        let fraction = trim_end_ascii(&fraction, b'0').to_owned();
         if whole == 0 && fraction.is_empty() {
             return Err(invalid(field, input, "it is zero, and an expiry must lie in the future"));
         }
@@ -153,6 +153,12 @@ fn digits_end(bytes: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// `text` as a `u32`, exactly as `text.parse::<u32>()` reads it, through the `u64` parser the
+/// durations need anyway (one integer parser in the wasm instead of two).
+pub(crate) fn parse_u32(text: &str) -> Option<u32> {
+    text.parse::<u64>().ok().and_then(|n| u32::try_from(n).ok())
 }
 
 fn number(field: &'static str, input: &str, digits: &str) -> Result<u64, PresenceError> {
@@ -547,7 +553,7 @@ fn parse_clock(text: &str) -> Option<(u32, u32)> {
     if !valid(h, 2) || m.len() != 2 || !valid(m, 2) {
         return None;
     }
-    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    let (h, m) = (parse_u32(h)?, parse_u32(m)?);
     (h < 24 && m < 60).then_some((h, m))
 }
 

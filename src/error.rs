@@ -142,6 +142,15 @@ impl PresenceError {
     }
 }
 
+/// `s` without any trailing `c` (`str::trim_end_matches` for an ASCII `c`, in less wasm).
+pub(crate) fn trim_end_ascii(s: &str, c: u8) -> &str {
+    let mut s = s;
+    while let Some(rest) = s.strip_suffix(char::from(c)) {
+        s = rest;
+    }
+    s
+}
+
 /// `s` in double quotes for a message, control characters escaped as `\u{…}`: what `{:?}`
 /// shows for them, without the ~3 KB of Unicode tables `<str as Debug>` pulls into the wasm.
 pub fn quote(s: &str) -> String {
@@ -177,7 +186,7 @@ pub fn show_number(x: f64) -> String {
     if frac == 0 {
         format!("{sign}{whole}")
     } else {
-        format!("{sign}{whole}.{}", format!("{frac:03}").trim_end_matches('0'))
+        format!("{sign}{whole}.{}", trim_end_ascii(&format!("{frac:03}"), b'0'))
     }
 }
 

@@ -347,7 +347,7 @@ fn check_date_time(value: &DateTimeTimeZone) -> Result<(), PresenceError> {
             "dateTime must look like 2026-12-01T17:30:00 (local time, no offset; the zone goes in timeZone); got \"{dt}\""
         )));
     }
-    let num = |range: std::ops::Range<usize>| main.get(range).and_then(|s| s.parse::<u32>().ok()).unwrap_or(99);
+    let num = |range: std::ops::Range<usize>| main.get(range).and_then(duration::parse_u32).unwrap_or(99);
     let (month, day, hour, minute, second) = (num(5..7), num(8..10), num(11..13), num(14..16), num(17..19));
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 59 {
         return Err(bad(format!("dateTime \"{dt}\" is not a valid date and time")));
@@ -390,8 +390,10 @@ pub fn build(input: &RequestInput, fresh_request_id: &str) -> Result<GraphReques
                 required(&input.availability, "availability", action)?,
                 input.activity.as_deref(),
             )?;
-            let expiration = input.expiration.as_deref().map(|e| duration::parse("expiration", e)).transpose()?;
-            let iso = expiration.map(|d| d.to_iso());
+            let iso = match input.expiration.as_deref() {
+                Some(e) => Some(duration::parse("expiration", e)?.to_iso()),
+                None => None,
+            };
             let mut members = vec![
                 ("availability", Json::Str(pair.availability.as_str())),
                 ("activity", Json::Str(pair.activity.as_str())),
@@ -409,8 +411,10 @@ pub fn build(input: &RequestInput, fresh_request_id: &str) -> Result<GraphReques
                 required(&input.availability, "availability", action)?,
                 input.activity.as_deref(),
             )?;
-            let expiration = input.expiration.as_deref().map(session_expiry).transpose()?;
-            let iso = expiration.map(|d| d.to_iso());
+            let iso = match input.expiration.as_deref() {
+                Some(e) => Some(session_expiry(e)?.to_iso()),
+                None => None,
+            };
             let mut members = vec![
                 ("sessionId", Json::Str(&session_id)),
                 ("availability", Json::Str(pair.availability.as_str())),
@@ -432,7 +436,10 @@ pub fn build(input: &RequestInput, fresh_request_id: &str) -> Result<GraphReques
                 "message",
                 Json::Object(vec![("content", Json::Str(message)), ("contentType", Json::Str("text"))]),
             )];
-            let expiry = input.message_expiry.as_ref().map(DateTimeTimeZone::from_map).transpose()?;
+            let expiry = match &input.message_expiry {
+                Some(map) => Some(DateTimeTimeZone::from_map(map)?),
+                None => None,
+            };
             if let Some(expiry) = &expiry {
                 status.push((
                     "expiryDateTime",

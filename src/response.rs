@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::duration::check_ms;
+use crate::duration::{check_ms, parse_u32};
 use crate::error::PresenceError;
 use crate::value::{name, obj, sparse_obj, FromValue, Obj, StringMap, ToValue, Value};
 
@@ -489,7 +489,7 @@ pub fn backoff_seconds(attempt: u32, jitter: Option<f64>) -> f64 {
 pub fn parse_retry_after(value: &str, now_ms: Option<f64>) -> Option<f64> {
     let v = value.trim();
     if !v.is_empty() && v.len() <= 10 && v.bytes().all(|b| b.is_ascii_digit()) {
-        return v.parse::<u32>().ok().map(f64::from);
+        return parse_u32(v).map(f64::from);
     }
     let target = parse_http_date(v)?;
     let now = now_ms?;
@@ -508,14 +508,14 @@ pub fn parse_http_date(text: &str) -> Option<f64> {
     };
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let month = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(month))? as i64 + 1;
-    let day = i64::from(day.parse::<u32>().ok()?);
-    let year = i64::from(year.parse::<u32>().ok()?);
+    let day = i64::from(parse_u32(day)?);
+    let year = i64::from(parse_u32(year)?);
     // Unsigned parts: a sign can never sneak past the range checks into the arithmetic. All are
     // read as u32 (the range checks below bound them): no parser for u8 ships.
     let mut hms = [0i64; 3];
     let mut parts = time.split(':');
     for slot in &mut hms {
-        *slot = i64::from(parts.next()?.parse::<u32>().ok()?);
+        *slot = i64::from(parse_u32(parts.next()?)?);
     }
     let [h, m, s] = hms;
     if parts.next().is_some() {
