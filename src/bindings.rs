@@ -169,11 +169,11 @@ pub fn parse_duration(
 }
 
 /// Formats a positive number of seconds as a canonical duration. Throws `invalidDuration`.
-#[wasm_bindgen(js_name = "formatDuration")]
+#[wasm_bindgen(js_name = "formatDuration", unchecked_return_type = "string")]
 pub fn format_duration(
     #[wasm_bindgen(unchecked_param_type = "number")] seconds: JsValue,
-) -> Result<String, PresenceError> {
-    Ok(duration::format_seconds(number_arg(&seconds, "seconds")?)?.to_iso())
+) -> Result<JsValue, PresenceError> {
+    Ok(JsValue::from_str(&duration::format_seconds(number_arg(&seconds, "seconds")?)?.to_iso()))
 }
 
 /// The duration from `nowMs` to `targetMs`, rounded up to the minute. Throws `targetInPast`,
@@ -282,7 +282,7 @@ extern "C" {
     fn then(this: &Thenable, on_fulfilled: &JsValue, on_rejected: &JsValue) -> js_sys::Promise;
     /// `String(value)`.
     #[wasm_bindgen(js_name = String)]
-    fn js_string(value: &JsValue) -> String;
+    fn js_string(value: &JsValue) -> js_sys::JsString;
 }
 
 /// Sends a request built by `buildRequest` with the access token, and resolves with the raw
@@ -290,7 +290,7 @@ extern "C" {
 /// `timeout`; with `invalidValue`, `invalidUrl`, `unexpectedField`, `invalidText`, `invalidInput`
 /// for unusable arguments (it never throws).
 ///
-/// A plain promise chain rather than an `async fn`: the futures executor cost ~2.8 KB of gzipped
+/// A plain promise chain rather than an `async fn`: the futures executor cost ~2.9 KB of gzipped
 /// wasm. Each step passes one once-callable closure as both `then` callbacks, so exactly one call
 /// frees it (a second closure for the other outcome would leak), and tells the outcomes apart by
 /// the value: `fetch` fulfils with a `Response`, `text()` with a string, and both reject with an
@@ -374,7 +374,7 @@ fn failure(name: &str, described: String, timeout_ms: u32) -> PresenceError {
 fn rejected(reason: &JsValue, timeout_ms: u32) -> JsValue {
     let error = match reason.dyn_ref::<js_sys::Error>() {
         Some(e) => failure(&String::from(e.name()), String::from(e.to_string()), timeout_ms),
-        None => PresenceError::Network { message: js_string(reason) },
+        None => PresenceError::Network { message: js_string(reason).into() },
     };
     js_sys::Promise::reject(&error.into()).into()
 }
