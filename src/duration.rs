@@ -18,7 +18,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::availability::Availability;
-use crate::error::{show_number, trim_end_ascii, PresenceError};
+use crate::error::{push_decimal, show_number, trim_end_ascii, PresenceError};
 use crate::value::{obj, FromValue, Obj, ToValue, Value};
 
 /// The longest duration we accept: 2^53 − 1 seconds, so that whole seconds stay exact as a
@@ -87,39 +87,43 @@ impl Duration {
         }
     }
 
-    /// The canonical `Edm.Duration` text.
+    /// The canonical `Edm.Duration` text (pushed digit by digit: no `core::fmt` per part).
     pub fn to_iso(&self) -> String {
-        self.to_string()
+        let days = self.whole / 86_400;
+        let hours = self.whole % 86_400 / 3_600;
+        let minutes = self.whole % 3_600 / 60;
+        let seconds = self.whole % 60;
+        let mut out = String::from("P");
+        if days > 0 {
+            push_decimal(&mut out, days);
+            out.push('D');
+        }
+        if hours > 0 || minutes > 0 || seconds > 0 || !self.fraction.is_empty() {
+            out.push('T');
+            if hours > 0 {
+                push_decimal(&mut out, hours);
+                out.push('H');
+            }
+            if minutes > 0 {
+                push_decimal(&mut out, minutes);
+                out.push('M');
+            }
+            if seconds > 0 || !self.fraction.is_empty() {
+                push_decimal(&mut out, seconds);
+                if !self.fraction.is_empty() {
+                    out.push('.');
+                    out.push_str(&self.fraction);
+                }
+                out.push('S');
+            }
+        }
+        out
     }
 }
 
 impl fmt::Display for Duration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let days = self.whole / 86_400;
-        let hours = self.whole % 86_400 / 3_600;
-        let minutes = self.whole % 3_600 / 60;
-        let seconds = self.whole % 60;
-        f.write_str("P")?;
-        if days > 0 {
-            write!(f, "{days}D")?;
-        }
-        if hours > 0 || minutes > 0 || seconds > 0 || !self.fraction.is_empty() {
-            f.write_str("T")?;
-            if hours > 0 {
-                write!(f, "{hours}H")?;
-            }
-            if minutes > 0 {
-                write!(f, "{minutes}M")?;
-            }
-            if seconds > 0 || !self.fraction.is_empty() {
-                write!(f, "{seconds}")?;
-                if !self.fraction.is_empty() {
-                    write!(f, ".{}", self.fraction)?;
-                }
-                f.write_str("S")?;
-            }
-        }
-        Ok(())
+        f.write_str(&self.to_iso())
     }
 }
 

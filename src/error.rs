@@ -142,6 +142,14 @@ impl PresenceError {
     }
 }
 
+/// Appends `n` in decimal (what `{n}` writes, without `core::fmt`).
+pub(crate) fn push_decimal(out: &mut String, n: u64) {
+    if n >= 10 {
+        push_decimal(out, n / 10);
+    }
+    out.push(char::from(b'0' + (n % 10) as u8));
+}
+
 /// `s` without any trailing `c` (`str::trim_end_matches` for an ASCII `c`, in less wasm).
 pub(crate) fn trim_end_ascii(s: &str, c: u8) -> &str {
     let mut s = s;
@@ -181,13 +189,24 @@ pub fn show_number(x: f64) -> String {
         return format!("about {}e15", (x / 1e15) as i64);
     }
     let millis = (x * 1000.0).round() as i64;
-    let sign = if millis < 0 { "-" } else { "" };
+    let mut out = String::from(if millis < 0 { "-" } else { "" });
     let (whole, frac) = (millis.unsigned_abs() / 1000, millis.unsigned_abs() % 1000);
-    if frac == 0 {
-        format!("{sign}{whole}")
-    } else {
-        format!("{sign}{whole}.{}", trim_end_ascii(&format!("{frac:03}"), b'0'))
+    push_decimal(&mut out, whole);
+    if frac != 0 {
+        // Three digits, trailing zeros dropped.
+        out.push('.');
+        let (mut digits, mut rest) = (3, frac);
+        while rest % 10 == 0 {
+            rest /= 10;
+            digits -= 1;
+        }
+        let mut divisor = 10u64.pow(digits - 1);
+        while divisor > 0 {
+            out.push(char::from(b'0' + (rest / divisor % 10) as u8));
+            divisor /= 10;
+        }
     }
+    out
 }
 
 #[cfg(test)]
@@ -200,6 +219,33 @@ mod tests {
         assert_eq!(quote("a\"b\\c"), format!("{:?}", "a\"b\\c"));
         assert_eq!(quote("x\u{7}y"), format!("{:?}", "x\u{7}y"));
         assert_eq!(quote("é€"), "\"é€\"");
+    }
+
+    #[test]
+    fn show_number_writes_what_format_wrote() {
+        // The formatting this replaced, kept as the reference.
+        fn reference(x: f64) -> String {
+            let millis = (x * 1000.0).round() as i64;
+            let sign = if millis < 0 { "-" } else { "" };
+            let (whole, frac) = (millis.unsigned_abs() / 1000, millis.unsigned_abs() % 1000);
+            if frac == 0 {
+                format!("{sign}{whole}")
+            } else {
+                format!("{sign}{whole}.{}", format!("{frac:03}").trim_end_matches('0'))
+            }
+        }
+        for x in [0.0, -0.0, 1.0, -1.0, 1.25, -2.5, 0.005, 0.05, 0.1, 100.1, 7.0004, 7.0006, 65_535.0, 1.5e14, -9.99e14]
+        {
+            assert_eq!(show_number(x), reference(x), "{x}");
+        }
+        let mut buf = String::new();
+        for n in [0, 9, 10, 1234567890, u64::MAX] {
+            buf.clear();
+            push_decimal(&mut buf, n);
+            assert_eq!(buf, n.to_string());
+        }
+        assert_eq!(trim_end_ascii("1.500", b'0'), "1.5");
+        assert_eq!(trim_end_ascii("x//", b'/'), "x");
     }
 
     #[test]
