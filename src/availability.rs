@@ -4,7 +4,7 @@
 //! (`graph-presence.md` §2, §3). Values are matched case-insensitively and always emitted in
 //! Graph's spelling.
 
-use crate::error::PresenceError;
+use crate::error::{trim, PresenceError};
 
 /// An availability value a client may *set*.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -197,7 +197,7 @@ impl Pair {
             Some(text) => {
                 // Activities Graph reports but no client may set get the pair message, which
                 // says what is allowed instead.
-                if let Some(known) = READ_ONLY_ACTIVITIES.iter().find(|a| a.eq_ignore_ascii_case(text.trim())) {
+                if let Some(known) = READ_ONLY_ACTIVITIES.iter().find(|a| a.eq_ignore_ascii_case(trim(text))) {
                     return Err(unsupported(known));
                 }
                 let activity = Activity::parse(text)?;
@@ -225,8 +225,10 @@ fn parse_named<T: Copy>(
     name: fn(T) -> &'static str,
     text: &str,
 ) -> Result<T, PresenceError> {
-    all.iter().copied().find(|v| name(*v).eq_ignore_ascii_case(text.trim())).ok_or_else(|| {
-        PresenceError::InvalidValue { field, got: text.to_owned(), allowed: join(all.iter().map(|v| name(*v))) }
+    all.iter().copied().find(|v| name(*v).eq_ignore_ascii_case(trim(text))).ok_or_else(|| PresenceError::InvalidValue {
+        field,
+        got: text.to_owned(),
+        allowed: join(all.iter().map(|v| name(*v))),
     })
 }
 

@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use crate::availability::join;
-use crate::error::{trim_end_ascii, PresenceError};
+use crate::error::{trim, trim_end_ascii, PresenceError};
 use crate::value::{obj, FromValue, Obj, ToValue, Value};
 
 /// A Microsoft cloud, or explicit endpoints for tests and the demo.
@@ -35,7 +35,7 @@ impl Cloud {
         login_base_url: Option<&str>,
     ) -> Result<Self, PresenceError> {
         let name = cloud.unwrap_or("global");
-        let matched = CLOUD_NAMES.iter().find(|n| n.eq_ignore_ascii_case(name.trim()));
+        let matched = CLOUD_NAMES.iter().find(|n| n.eq_ignore_ascii_case(trim(name)));
         let resolved = match matched.copied() {
             Some("global") => Self::Global,
             Some("usGovL4") => Self::UsGovL4,
@@ -147,7 +147,7 @@ impl Cloud {
 /// no credentials, query or fragment. Returns it without a trailing slash.
 fn check_base_url(field: &'static str, url: &str) -> Result<String, PresenceError> {
     let bad = |reason: &str| PresenceError::InvalidUrl { field, got: url.to_owned(), reason: reason.to_owned() };
-    let trimmed = trim_end_ascii(url.trim(), b'/');
+    let trimmed = trim_end_ascii(trim(url), b'/');
     let lower = trimmed.to_ascii_lowercase();
     let (secure, rest) = if let Some(rest) = lower.strip_prefix("https://") {
         (true, rest)
@@ -195,7 +195,7 @@ fn host_of(authority: &str) -> Option<&str> {
 
 /// Tenant in an authority: a GUID, `organizations`, `common`, or a verified domain.
 pub fn check_tenant(tenant: &str) -> Result<String, PresenceError> {
-    let t = tenant.trim();
+    let t = trim(tenant);
     let lower = t.to_ascii_lowercase();
     if lower == "consumers" {
         return Err(PresenceError::InvalidValue {

@@ -18,7 +18,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::availability::Availability;
-use crate::error::{push_decimal, show_number, trim_end_ascii, PresenceError};
+use crate::error::{push_decimal, show_number, trim, trim_end_ascii, PresenceError};
 use crate::value::{obj, FromValue, Obj, ToValue, Value};
 
 /// The longest duration we accept: 2^53 − 1 seconds, so that whole seconds stay exact as a
@@ -137,7 +137,7 @@ fn too_long(field: &'static str, input: &str) -> PresenceError {
 
 /// Parses a duration for `field` (used in error messages) from ISO or friendly text.
 pub fn parse(field: &'static str, input: &str) -> Result<Duration, PresenceError> {
-    let text = input.trim();
+    let text = trim(input);
     let Some(first) = text.chars().next() else {
         return Err(invalid(field, input, format!("it is empty; expected a duration, {EXAMPLES}")));
     };
@@ -528,7 +528,7 @@ pub fn parse_expiry(text: &str, now_ms: f64, tz_offset_minutes: f64) -> Result<E
             message: format!("tzOffsetMinutes must be between -1080 and 1080, got {}", show_number(tz_offset_minutes)),
         });
     }
-    let trimmed = text.trim();
+    let trimmed = trim(text);
     let lower = trimmed.to_ascii_lowercase();
     let clock = ["until ", "bis ", "till "]
         .iter()

@@ -150,6 +150,20 @@ pub(crate) fn push_decimal(out: &mut String, n: u64) {
     out.push(char::from(b'0' + (n % 10) as u8));
 }
 
+/// `s` without leading and trailing whitespace: exactly `str::trim`, in one forward pass (no
+/// reverse UTF-8 decoding ships in the wasm).
+pub(crate) fn trim(s: &str) -> &str {
+    let mut start = None;
+    let mut end = 0;
+    for (i, c) in s.char_indices() {
+        if !c.is_whitespace() {
+            start.get_or_insert(i);
+            end = i + c.len_utf8();
+        }
+    }
+    start.and_then(|start| s.get(start..end)).unwrap_or_default()
+}
+
 /// `s` without any trailing `c` (`str::trim_end_matches` for an ASCII `c`, in less wasm).
 pub(crate) fn trim_end_ascii(s: &str, c: u8) -> &str {
     let mut s = s;
@@ -245,7 +259,17 @@ mod tests {
             assert_eq!(buf, n.to_string());
         }
         assert_eq!(trim_end_ascii("1.500", b'0'), "1.5");
+        for s in ["", " ", "a", " a ", "\u{3000}x y\u{a0}\n", "\t\u{2028}", "é ", " ü"] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
         assert_eq!(trim_end_ascii("x//", b'/'), "x");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn trim_is_str_trim(s in "[ \t\n\u{a0}\u{2028}\u{3000}aé€]{0,12}") {
+            proptest::prop_assert_eq!(trim(&s), s.trim());
+        }
     }
 
     #[test]

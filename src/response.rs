@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use crate::duration::{check_ms, parse_u32};
-use crate::error::PresenceError;
+use crate::error::{trim, PresenceError};
 use crate::value::{name, obj, sparse_obj, FromValue, Obj, StringMap, ToValue, Value};
 
 /// Retries allowed after the first answer; `attempt` counts retries already made.
@@ -387,7 +387,7 @@ pub fn interpret(input: &ResponseInput, body: Option<&ResponseBody>) -> Result<I
             .iter()
             .any(|c| c.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(needle)))
     };
-    let graph_message = parsed.message.clone().filter(|m| !m.trim().is_empty());
+    let graph_message = parsed.message.clone().filter(|m| !trim(m).is_empty());
     let www_authenticate = header(&input.headers, "www-authenticate");
     let claims = www_authenticate.and_then(claims_from_challenge);
 
@@ -487,7 +487,7 @@ pub fn backoff_seconds(attempt: u32, jitter: Option<f64>) -> f64 {
 /// `Retry-After` as delta-seconds or an HTTP-date (IMF-fixdate). A date needs `now_ms`; one in
 /// the past means 0. Unreadable values return `None` (the caller backs off instead).
 pub fn parse_retry_after(value: &str, now_ms: Option<f64>) -> Option<f64> {
-    let v = value.trim();
+    let v = trim(value);
     if !v.is_empty() && v.len() <= 10 && v.bytes().all(|b| b.is_ascii_digit()) {
         return parse_u32(v).map(f64::from);
     }
