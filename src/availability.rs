@@ -4,7 +4,7 @@
 //! (`graph-presence.md` §2, §3). Values are matched case-insensitively and always emitted in
 //! Graph's spelling.
 
-use crate::error::PresenceError;
+use crate::error::{trim, PresenceError};
 
 /// An availability value a client may *set*.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -170,42 +170,45 @@ impl Pair {
     /// for setPresence all but Busy, which has two activities and so must be named).
     pub fn new(kind: PairKind, availability: &str, activity: Option<&str>) -> Result<Self, PresenceError> {
         let availability = Availability::parse(availability)?;
-        let candidates: Vec<Activity> =
-            kind.pairs().iter().filter(|(a, _)| *a == availability).map(|(_, act)| *act).collect();
-        let allowed = || join(kind.pairs().iter().map(|(a, act)| format!("{}/{}", a.as_str(), act.as_str())));
+        let mut candidates: Vec<Activity> = Vec::new();
+        for (a, act) in kind.pairs() {
+            if *a == availability {
+                candidates.push(*act);
+            }
+        }
+        let unsupported = |activity: &str| {
+            let mut allowed = String::new();
+            for (i, (a, act)) in kind.pairs().iter().enumerate() {
+                if i > 0 {
+                    allowed.push_str(", ");
+                }
+                allowed.push_str(a.as_str());
+                allowed.push('/');
+                allowed.push_str(act.as_str());
+            }
+            PresenceError::UnsupportedPair {
+                action: kind.action(),
+                availability: availability.as_str().to_owned(),
+                activity: activity.to_owned(),
+                allowed,
+            }
+        };
         let activity = match activity {
             Some(text) => {
                 // Activities Graph reports but no client may set get the pair message, which
                 // says what is allowed instead.
-                if let Some(known) = READ_ONLY_ACTIVITIES.iter().find(|a| a.eq_ignore_ascii_case(text.trim())) {
-                    return Err(PresenceError::UnsupportedPair {
-                        action: kind.action(),
-                        availability: availability.as_str().to_owned(),
-                        activity: (*known).to_owned(),
-                        allowed: allowed(),
-                    });
+                if let Some(known) = READ_ONLY_ACTIVITIES.iter().find(|a| a.eq_ignore_ascii_case(trim(text))) {
+                    return Err(unsupported(known));
                 }
                 let activity = Activity::parse(text)?;
                 if !candidates.contains(&activity) {
-                    return Err(PresenceError::UnsupportedPair {
-                        action: kind.action(),
-                        availability: availability.as_str().to_owned(),
-                        activity: activity.as_str().to_owned(),
-                        allowed: allowed(),
-                    });
+                    return Err(unsupported(activity.as_str()));
                 }
                 activity
             }
             None => match candidates.as_slice() {
                 [only] => *only,
-                [] => {
-                    return Err(PresenceError::UnsupportedPair {
-                        action: kind.action(),
-                        availability: availability.as_str().to_owned(),
-                        activity: "(none)".to_owned(),
-                        allowed: allowed(),
-                    })
-                }
+                [] => return Err(unsupported("(none)")),
                 _ => {
                     return Err(PresenceError::MissingField { field: "activity", action: kind.action() });
                 }
@@ -222,8 +225,10 @@ fn parse_named<T: Copy>(
     name: fn(T) -> &'static str,
     text: &str,
 ) -> Result<T, PresenceError> {
-    all.iter().copied().find(|v| name(*v).eq_ignore_ascii_case(text.trim())).ok_or_else(|| {
-        PresenceError::InvalidValue { field, got: text.to_owned(), allowed: join(all.iter().map(|v| name(*v))) }
+    all.iter().copied().find(|v| name(*v).eq_ignore_ascii_case(trim(text))).ok_or_else(|| PresenceError::InvalidValue {
+        field,
+        got: text.to_owned(),
+        allowed: join(all.iter().map(|v| name(*v))),
     })
 }
 

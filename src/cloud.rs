@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use crate::availability::join;
-use crate::error::PresenceError;
+use crate::error::{trim, trim_end_ascii, PresenceError};
 use crate::value::{obj, FromValue, Obj, ToValue, Value};
 
 /// A Microsoft cloud, or explicit endpoints for tests and the demo.
@@ -35,7 +35,7 @@ impl Cloud {
         login_base_url: Option<&str>,
     ) -> Result<Self, PresenceError> {
         let name = cloud.unwrap_or("global");
-        let matched = CLOUD_NAMES.iter().find(|n| n.eq_ignore_ascii_case(name.trim()));
+        let matched = CLOUD_NAMES.iter().find(|n| n.eq_ignore_ascii_case(trim(name)));
         let resolved = match matched.copied() {
             Some("global") => Self::Global,
             Some("usGovL4") => Self::UsGovL4,
@@ -47,7 +47,10 @@ impl Cloud {
                 };
                 let graph = check_base_url("graphBaseUrl", graph)?;
                 let graph = graph.strip_suffix("/v1.0").map(str::to_owned).unwrap_or(graph);
-                let login = login_base_url.map(|u| check_base_url("loginBaseUrl", u)).transpose()?;
+                let login = match login_base_url {
+                    Some(u) => Some(check_base_url("loginBaseUrl", u)?),
+                    None => None,
+                };
                 return Ok(Self::Custom { graph_base_url: graph, login_base_url: login });
             }
             _ => {
@@ -144,7 +147,7 @@ impl Cloud {
 /// no credentials, query or fragment. Returns it without a trailing slash.
 fn check_base_url(field: &'static str, url: &str) -> Result<String, PresenceError> {
     let bad = |reason: &str| PresenceError::InvalidUrl { field, got: url.to_owned(), reason: reason.to_owned() };
-    let trimmed = url.trim().trim_end_matches('/');
+    let trimmed = trim_end_ascii(trim(url), b'/');
     let lower = trimmed.to_ascii_lowercase();
     let (secure, rest) = if let Some(rest) = lower.strip_prefix("https://") {
         (true, rest)
@@ -192,7 +195,7 @@ fn host_of(authority: &str) -> Option<&str> {
 
 /// Tenant in an authority: a GUID, `organizations`, `common`, or a verified domain.
 pub fn check_tenant(tenant: &str) -> Result<String, PresenceError> {
-    let t = tenant.trim();
+    let t = trim(tenant);
     let lower = t.to_ascii_lowercase();
     if lower == "consumers" {
         return Err(PresenceError::InvalidValue {
@@ -222,9 +225,12 @@ pub fn check_tenant(tenant: &str) -> Result<String, PresenceError> {
 
 /// True for the 8-4-4-4-12 hex form.
 pub fn is_guid(text: &str) -> bool {
-    let groups: Vec<&str> = text.split('-').collect();
-    groups.len() == 5
-        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+    // Groups of 8, 4, 4, 4 and 12 hex digits: hyphens at 8, 13, 18 and 23.
+    text.len() == 36
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
 }
 
 /// Input of `cloudConfig`.

@@ -18,7 +18,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::availability::Availability;
-use crate::error::{show_number, PresenceError};
+use crate::error::{push_decimal, show_number, trim, trim_end_ascii, PresenceError};
 use crate::value::{obj, FromValue, Obj, ToValue, Value};
 
 /// The longest duration we accept: 2^53 − 1 seconds, so that whole seconds stay exact as a
@@ -45,7 +45,7 @@ impl Duration {
     }
 
     fn checked(field: &'static str, whole: u64, fraction: String, input: &str) -> Result<Self, PresenceError> {
-        let fraction = fraction.trim_end_matches('0').to_owned();
+        let fraction = trim_end_ascii(&fraction, b'0').to_owned();
         if whole == 0 && fraction.is_empty() {
             return Err(invalid(field, input, "it is zero, and an expiry must lie in the future"));
         }
@@ -87,39 +87,43 @@ impl Duration {
         }
     }
 
-    /// The canonical `Edm.Duration` text.
+    /// The canonical `Edm.Duration` text (pushed digit by digit: no `core::fmt` per part).
     pub fn to_iso(&self) -> String {
-        self.to_string()
+        let days = self.whole / 86_400;
+        let hours = self.whole % 86_400 / 3_600;
+        let minutes = self.whole % 3_600 / 60;
+        let seconds = self.whole % 60;
+        let mut out = String::from("P");
+        if days > 0 {
+            push_decimal(&mut out, days);
+            out.push('D');
+        }
+        if hours > 0 || minutes > 0 || seconds > 0 || !self.fraction.is_empty() {
+            out.push('T');
+            if hours > 0 {
+                push_decimal(&mut out, hours);
+                out.push('H');
+            }
+            if minutes > 0 {
+                push_decimal(&mut out, minutes);
+                out.push('M');
+            }
+            if seconds > 0 || !self.fraction.is_empty() {
+                push_decimal(&mut out, seconds);
+                if !self.fraction.is_empty() {
+                    out.push('.');
+                    out.push_str(&self.fraction);
+                }
+                out.push('S');
+            }
+        }
+        out
     }
 }
 
 impl fmt::Display for Duration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let days = self.whole / 86_400;
-        let hours = self.whole % 86_400 / 3_600;
-        let minutes = self.whole % 3_600 / 60;
-        let seconds = self.whole % 60;
-        f.write_str("P")?;
-        if days > 0 {
-            write!(f, "{days}D")?;
-        }
-        if hours > 0 || minutes > 0 || seconds > 0 || !self.fraction.is_empty() {
-            f.write_str("T")?;
-            if hours > 0 {
-                write!(f, "{hours}H")?;
-            }
-            if minutes > 0 {
-                write!(f, "{minutes}M")?;
-            }
-            if seconds > 0 || !self.fraction.is_empty() {
-                write!(f, "{seconds}")?;
-                if !self.fraction.is_empty() {
-                    write!(f, ".{}", self.fraction)?;
-                }
-                f.write_str("S")?;
-            }
-        }
-        Ok(())
+        f.write_str(&self.to_iso())
     }
 }
 
@@ -133,7 +137,7 @@ fn too_long(field: &'static str, input: &str) -> PresenceError {
 
 /// Parses a duration for `field` (used in error messages) from ISO or friendly text.
 pub fn parse(field: &'static str, input: &str) -> Result<Duration, PresenceError> {
-    let text = input.trim();
+    let text = trim(input);
     let Some(first) = text.chars().next() else {
         return Err(invalid(field, input, format!("it is empty; expected a duration, {EXAMPLES}")));
     };
@@ -141,7 +145,7 @@ pub fn parse(field: &'static str, input: &str) -> Result<Duration, PresenceError
         '-' | '+' | '\u{2212}' => {
             Err(invalid(field, input, "a sign is not allowed: an expiry is a positive length of time"))
         }
-        'P' | 'p' => parse_iso(field, input, &text[1..]),
+        'P' | 'p' => parse_iso(field, input, text.get(1..).unwrap_or_default()),
         '0'..='9' => parse_friendly(field, input, text),
         _ => Err(invalid(field, input, format!("expected an ISO 8601 duration or a friendly one, {EXAMPLES}"))),
     }
@@ -153,6 +157,12 @@ fn digits_end(bytes: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// `text` as a `u32`, exactly as `text.parse::<u32>()` reads it, through the `u64` parser the
+/// durations need anyway (one integer parser in the wasm instead of two).
+pub(crate) fn parse_u32(text: &str) -> Option<u32> {
+    text.parse::<u64>().ok().and_then(|n| u32::try_from(n).ok())
 }
 
 fn number(field: &'static str, input: &str, digits: &str) -> Result<u64, PresenceError> {
@@ -175,7 +185,7 @@ fn parse_iso(field: &'static str, input: &str, rest: &str) -> Result<Duration, P
     }
     // The ISO week form stands alone: PnW.
     if let Some(w_at) = upper.find('W') {
-        let digits = &upper[..w_at];
+        let digits = upper.get(..w_at).unwrap_or_default();
         if w_at + 1 == upper.len() && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
             let weeks = number(field, input, digits)?;
             let total = add_scaled(field, input, 0, weeks, 7 * 86_400)?;
@@ -217,7 +227,7 @@ fn parse_iso(field: &'static str, input: &str, rest: &str) -> Result<Duration, P
                 invalid(field, input, format!("unexpected character '{c}'; {EXAMPLES}"))
             });
         }
-        let digits = &upper[i..end];
+        let digits = upper.get(i..end).unwrap_or_default();
         i = end;
         let mut frac_digits: Option<&str> = None;
         match bytes.get(i).map(|b| *b as char) {
@@ -226,7 +236,7 @@ fn parse_iso(field: &'static str, input: &str, rest: &str) -> Result<Duration, P
                 if frac_end == i + 1 {
                     return Err(invalid(field, input, "a decimal point must be followed by digits, as in PT1.5S"));
                 }
-                frac_digits = Some(&upper[i + 1..frac_end]);
+                frac_digits = upper.get(i + 1..frac_end);
                 i = frac_end;
             }
             Some(',') => {
@@ -315,20 +325,20 @@ fn parse_friendly(field: &'static str, input: &str, text: &str) -> Result<Durati
     let mut seen = String::new();
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b' ' {
+        if bytes.get(i) == Some(&b' ') {
             i += 1;
             continue;
         }
         let end = digits_end(bytes, i);
         if end == i {
-            let c = lower[i..].chars().next().unwrap_or(' ');
+            let c = lower.get(i..).and_then(|s| s.chars().next()).unwrap_or(' ');
             return Err(invalid(
                 field,
                 input,
                 format!("unexpected '{c}'; friendly durations are groups like 1h 30m (units w, d, h, m, s)"),
             ));
         }
-        let digits = &lower[i..end];
+        let digits = lower.get(i..end).unwrap_or_default();
         i = end;
         match bytes.get(i) {
             Some(b'.') | Some(b',') => {
@@ -518,7 +528,7 @@ pub fn parse_expiry(text: &str, now_ms: f64, tz_offset_minutes: f64) -> Result<E
             message: format!("tzOffsetMinutes must be between -1080 and 1080, got {}", show_number(tz_offset_minutes)),
         });
     }
-    let trimmed = text.trim();
+    let trimmed = trim(text);
     let lower = trimmed.to_ascii_lowercase();
     let clock = ["until ", "bis ", "till "]
         .iter()
@@ -547,7 +557,7 @@ fn parse_clock(text: &str) -> Option<(u32, u32)> {
     if !valid(h, 2) || m.len() != 2 || !valid(m, 2) {
         return None;
     }
-    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    let (h, m) = (parse_u32(h)?, parse_u32(m)?);
     (h < 24 && m < 60).then_some((h, m))
 }
 

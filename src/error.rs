@@ -142,6 +142,37 @@ impl PresenceError {
     }
 }
 
+/// Appends `n` in decimal (what `{n}` writes, without `core::fmt`).
+pub(crate) fn push_decimal(out: &mut String, n: u64) {
+    if n >= 10 {
+        push_decimal(out, n / 10);
+    }
+    out.push(char::from(b'0' + (n % 10) as u8));
+}
+
+/// `s` without leading and trailing whitespace: exactly `str::trim`, in one forward pass (no
+/// reverse UTF-8 decoding ships in the wasm).
+pub(crate) fn trim(s: &str) -> &str {
+    let mut start = None;
+    let mut end = 0;
+    for (i, c) in s.char_indices() {
+        if !c.is_whitespace() {
+            start.get_or_insert(i);
+            end = i + c.len_utf8();
+        }
+    }
+    start.and_then(|start| s.get(start..end)).unwrap_or_default()
+}
+
+/// `s` without any trailing `c` (`str::trim_end_matches` for an ASCII `c`, in less wasm).
+pub(crate) fn trim_end_ascii(s: &str, c: u8) -> &str {
+    let mut s = s;
+    while let Some(rest) = s.strip_suffix(char::from(c)) {
+        s = rest;
+    }
+    s
+}
+
 /// `s` in double quotes for a message, control characters escaped as `\u{…}`: what `{:?}`
 /// shows for them, without the ~3 KB of Unicode tables `<str as Debug>` pulls into the wasm.
 pub fn quote(s: &str) -> String {
@@ -172,13 +203,24 @@ pub fn show_number(x: f64) -> String {
         return format!("about {}e15", (x / 1e15) as i64);
     }
     let millis = (x * 1000.0).round() as i64;
-    let sign = if millis < 0 { "-" } else { "" };
+    let mut out = String::from(if millis < 0 { "-" } else { "" });
     let (whole, frac) = (millis.unsigned_abs() / 1000, millis.unsigned_abs() % 1000);
-    if frac == 0 {
-        format!("{sign}{whole}")
-    } else {
-        format!("{sign}{whole}.{}", format!("{frac:03}").trim_end_matches('0'))
+    push_decimal(&mut out, whole);
+    if frac != 0 {
+        // Three digits, trailing zeros dropped.
+        out.push('.');
+        let (mut digits, mut rest) = (3, frac);
+        while rest % 10 == 0 {
+            rest /= 10;
+            digits -= 1;
+        }
+        let mut divisor = 10u64.pow(digits - 1);
+        while divisor > 0 {
+            out.push(char::from(b'0' + (rest / divisor % 10) as u8));
+            divisor /= 10;
+        }
     }
+    out
 }
 
 #[cfg(test)]
@@ -191,6 +233,43 @@ mod tests {
         assert_eq!(quote("a\"b\\c"), format!("{:?}", "a\"b\\c"));
         assert_eq!(quote("x\u{7}y"), format!("{:?}", "x\u{7}y"));
         assert_eq!(quote("é€"), "\"é€\"");
+    }
+
+    #[test]
+    fn show_number_writes_what_format_wrote() {
+        // The formatting this replaced, kept as the reference.
+        fn reference(x: f64) -> String {
+            let millis = (x * 1000.0).round() as i64;
+            let sign = if millis < 0 { "-" } else { "" };
+            let (whole, frac) = (millis.unsigned_abs() / 1000, millis.unsigned_abs() % 1000);
+            if frac == 0 {
+                format!("{sign}{whole}")
+            } else {
+                format!("{sign}{whole}.{}", format!("{frac:03}").trim_end_matches('0'))
+            }
+        }
+        for x in [0.0, -0.0, 1.0, -1.0, 1.25, -2.5, 0.005, 0.05, 0.1, 100.1, 7.0004, 7.0006, 65_535.0, 1.5e14, -9.99e14]
+        {
+            assert_eq!(show_number(x), reference(x), "{x}");
+        }
+        let mut buf = String::new();
+        for n in [0, 9, 10, 1234567890, u64::MAX] {
+            buf.clear();
+            push_decimal(&mut buf, n);
+            assert_eq!(buf, n.to_string());
+        }
+        assert_eq!(trim_end_ascii("1.500", b'0'), "1.5");
+        for s in ["", " ", "a", " a ", "\u{3000}x y\u{a0}\n", "\t\u{2028}", "é ", " ü"] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+        assert_eq!(trim_end_ascii("x//", b'/'), "x");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn trim_is_str_trim(s in "[ \t\n\u{a0}\u{2028}\u{3000}aé€]{0,12}") {
+            proptest::prop_assert_eq!(trim(&s), s.trim());
+        }
     }
 
     #[test]

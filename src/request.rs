@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::availability::{join, Pair, PairKind};
 use crate::cloud::{is_guid, Cloud};
 use crate::duration::{self, Duration};
-use crate::error::PresenceError;
+use crate::error::{trim, PresenceError};
 use crate::value::{obj, FromValue, Obj, StringMap, ToValue, Value};
 
 /// The presence actions the core can build.
@@ -47,7 +47,7 @@ impl Action {
     }
 
     fn parse(text: &str) -> Result<Self, PresenceError> {
-        ACTIONS.into_iter().find(|a| a.as_str().eq_ignore_ascii_case(text.trim())).ok_or_else(|| {
+        ACTIONS.into_iter().find(|a| a.as_str().eq_ignore_ascii_case(trim(text))).ok_or_else(|| {
             PresenceError::InvalidValue {
                 field: "action",
                 got: text.to_owned(),
@@ -248,7 +248,7 @@ fn required<'a>(value: &'a Option<String>, field: &'static str, action: Action) 
 /// The path of the presence resource for a user: `/me/presence` or `/users/{id}/presence`.
 fn user_segment(user_id: Option<&str>, action: Action) -> Result<String, PresenceError> {
     let raw = user_id.unwrap_or("me");
-    let id = raw.trim();
+    let id = trim(raw);
     let bad = |reason: &str| PresenceError::InvalidUserId { got: raw.to_owned(), reason: reason.to_owned() };
     if id.is_empty() {
         return Err(bad("it is empty"));
@@ -298,7 +298,7 @@ fn percent_encode(segment: &str) -> String {
 }
 
 fn check_session_id(value: &str) -> Result<String, PresenceError> {
-    let id = value.trim();
+    let id = trim(value);
     if !is_guid(id) {
         return Err(PresenceError::InvalidText {
             field: "sessionId",
@@ -347,12 +347,12 @@ fn check_date_time(value: &DateTimeTimeZone) -> Result<(), PresenceError> {
             "dateTime must look like 2026-12-01T17:30:00 (local time, no offset; the zone goes in timeZone); got \"{dt}\""
         )));
     }
-    let num = |range: std::ops::Range<usize>| main.get(range).and_then(|s| s.parse::<u32>().ok()).unwrap_or(99);
+    let num = |range: std::ops::Range<usize>| main.get(range).and_then(duration::parse_u32).unwrap_or(99);
     let (month, day, hour, minute, second) = (num(5..7), num(8..10), num(11..13), num(14..16), num(17..19));
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 59 {
         return Err(bad(format!("dateTime \"{dt}\" is not a valid date and time")));
     }
-    let tz = value.time_zone.trim();
+    let tz = trim(&value.time_zone);
     if tz.is_empty() || tz.len() > 100 || tz.chars().any(char::is_control) {
         return Err(bad(format!(
             "timeZone must name a zone such as \"W. Europe Standard Time\" or \"UTC\"; got \"{}\"",
@@ -372,7 +372,7 @@ pub fn build(input: &RequestInput, fresh_request_id: &str) -> Result<GraphReques
     refuse_unused(action, input)?;
     let user = user_segment(input.user_id.as_deref(), action)?;
     let request_id = match input.client_request_id.as_deref() {
-        Some(id) if is_guid(id.trim()) => id.trim().to_ascii_lowercase(),
+        Some(id) if is_guid(trim(id)) => trim(id).to_ascii_lowercase(),
         Some(id) => {
             return Err(PresenceError::InvalidText {
                 field: "clientRequestId",
@@ -390,8 +390,10 @@ pub fn build(input: &RequestInput, fresh_request_id: &str) -> Result<GraphReques
                 required(&input.availability, "availability", action)?,
                 input.activity.as_deref(),
             )?;
-            let expiration = input.expiration.as_deref().map(|e| duration::parse("expiration", e)).transpose()?;
-            let iso = expiration.map(|d| d.to_iso());
+            let iso = match input.expiration.as_deref() {
+                Some(e) => Some(duration::parse("expiration", e)?.to_iso()),
+                None => None,
+            };
             let mut members = vec![
                 ("availability", Json::Str(pair.availability.as_str())),
                 ("activity", Json::Str(pair.activity.as_str())),
@@ -409,8 +411,10 @@ pub fn build(input: &RequestInput, fresh_request_id: &str) -> Result<GraphReques
                 required(&input.availability, "availability", action)?,
                 input.activity.as_deref(),
             )?;
-            let expiration = input.expiration.as_deref().map(session_expiry).transpose()?;
-            let iso = expiration.map(|d| d.to_iso());
+            let iso = match input.expiration.as_deref() {
+                Some(e) => Some(session_expiry(e)?.to_iso()),
+                None => None,
+            };
             let mut members = vec![
                 ("sessionId", Json::Str(&session_id)),
                 ("availability", Json::Str(pair.availability.as_str())),
@@ -432,13 +436,16 @@ pub fn build(input: &RequestInput, fresh_request_id: &str) -> Result<GraphReques
                 "message",
                 Json::Object(vec![("content", Json::Str(message)), ("contentType", Json::Str("text"))]),
             )];
-            let expiry = input.message_expiry.as_ref().map(DateTimeTimeZone::from_map).transpose()?;
+            let expiry = match &input.message_expiry {
+                Some(map) => Some(DateTimeTimeZone::from_map(map)?),
+                None => None,
+            };
             if let Some(expiry) = &expiry {
                 status.push((
                     "expiryDateTime",
                     Json::Object(vec![
                         ("dateTime", Json::Str(&expiry.date_time)),
-                        ("timeZone", Json::Str(expiry.time_zone.trim())),
+                        ("timeZone", Json::Str(trim(&expiry.time_zone))),
                     ]),
                 ));
             }

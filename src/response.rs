@@ -6,8 +6,8 @@
 
 use serde::Serialize;
 
-use crate::duration::check_ms;
-use crate::error::PresenceError;
+use crate::duration::{check_ms, parse_u32};
+use crate::error::{trim, PresenceError};
 use crate::value::{name, obj, sparse_obj, FromValue, Obj, StringMap, ToValue, Value};
 
 /// Retries allowed after the first answer; `attempt` counts retries already made.
@@ -387,7 +387,7 @@ pub fn interpret(input: &ResponseInput, body: Option<&ResponseBody>) -> Result<I
             .iter()
             .any(|c| c.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(needle)))
     };
-    let graph_message = parsed.message.clone().filter(|m| !m.trim().is_empty());
+    let graph_message = parsed.message.clone().filter(|m| !trim(m).is_empty());
     let www_authenticate = header(&input.headers, "www-authenticate");
     let claims = www_authenticate.and_then(claims_from_challenge);
 
@@ -487,9 +487,9 @@ pub fn backoff_seconds(attempt: u32, jitter: Option<f64>) -> f64 {
 /// `Retry-After` as delta-seconds or an HTTP-date (IMF-fixdate). A date needs `now_ms`; one in
 /// the past means 0. Unreadable values return `None` (the caller backs off instead).
 pub fn parse_retry_after(value: &str, now_ms: Option<f64>) -> Option<f64> {
-    let v = value.trim();
+    let v = trim(value);
     if !v.is_empty() && v.len() <= 10 && v.bytes().all(|b| b.is_ascii_digit()) {
-        return v.parse::<u32>().ok().map(f64::from);
+        return parse_u32(v).map(f64::from);
     }
     let target = parse_http_date(v)?;
     let now = now_ms?;
@@ -498,19 +498,24 @@ pub fn parse_retry_after(value: &str, now_ms: Option<f64>) -> Option<f64> {
 
 /// Parses `Sun, 06 Nov 1994 08:49:37 GMT` into milliseconds since the epoch.
 pub fn parse_http_date(text: &str) -> Option<f64> {
-    let parts: Vec<&str> = text.split_whitespace().collect();
-    let [_weekday, day, month, year, time, "GMT"] = parts.as_slice() else {
+    let mut words = text.split_whitespace();
+    let mut word = || words.next();
+    // Exactly six words, the last `GMT`.
+    let (Some(_weekday), Some(day), Some(month), Some(year), Some(time), Some("GMT"), None) =
+        (word(), word(), word(), word(), word(), word(), word())
+    else {
         return None;
     };
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let month = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(month))? as i64 + 1;
-    let day = i64::from(day.parse::<u8>().ok()?);
-    let year = i64::from(year.parse::<u16>().ok()?);
-    // Unsigned parts: a sign can never sneak past the range checks into the arithmetic.
+    let day = i64::from(parse_u32(day)?);
+    let year = i64::from(parse_u32(year)?);
+    // Unsigned parts: a sign can never sneak past the range checks into the arithmetic. All are
+    // read as u32 (the range checks below bound them): no parser for u8 ships.
     let mut hms = [0i64; 3];
     let mut parts = time.split(':');
     for slot in &mut hms {
-        *slot = i64::from(parts.next()?.parse::<u8>().ok()?);
+        *slot = i64::from(parse_u32(parts.next()?)?);
     }
     let [h, m, s] = hms;
     if parts.next().is_some() {

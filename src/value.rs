@@ -46,14 +46,24 @@ pub trait ToValue {
 /// An object from its fields, in order.
 #[inline(never)]
 pub fn obj(fields: Vec<(&'static str, Value)>) -> Value {
-    Value::Obj(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+    let mut entries = Vec::with_capacity(fields.len());
+    for (k, v) in fields {
+        entries.push((k.to_owned(), v));
+    }
+    Value::Obj(entries)
 }
 
 /// An object from its fields, leaving out those that are `null`
 /// (`#[serde(skip_serializing_if = "Option::is_none")]` on every `Option` field).
 #[inline(never)]
 pub fn sparse_obj(fields: Vec<(&'static str, Value)>) -> Value {
-    Value::Obj(fields.into_iter().filter(|(_, v)| *v != Value::Null).map(|(k, v)| (k.to_owned(), v)).collect())
+    let mut entries = Vec::with_capacity(fields.len());
+    for (k, v) in fields {
+        if v != Value::Null {
+            entries.push((k.to_owned(), v));
+        }
+    }
+    Value::Obj(entries)
 }
 
 /// A unit variant, as its name.
@@ -126,7 +136,11 @@ impl<T: ToValue> ToValue for Box<T> {
 
 impl<T: ToValue> ToValue for Vec<T> {
     fn to_value(&self) -> Value {
-        Value::Arr(self.iter().map(T::to_value).collect())
+        let mut items = Vec::with_capacity(self.len());
+        for item in self {
+            items.push(item.to_value());
+        }
+        Value::Arr(items)
     }
 }
 
@@ -203,7 +217,11 @@ impl Serialize for StringMap {
 
 impl ToValue for StringMap {
     fn to_value(&self) -> Value {
-        Value::Obj(self.0.iter().map(|(k, v)| (k.clone(), Value::Str(v.clone()))).collect())
+        let mut entries = Vec::with_capacity(self.0.len());
+        for (k, v) in &self.0 {
+            entries.push((k.clone(), Value::Str(v.clone())));
+        }
+        Value::Obj(entries)
     }
 }
 
@@ -289,8 +307,16 @@ fn within(e: PresenceError, key: &str) -> PresenceError {
 
 /// The backquoted list serde uses in its messages: `` `a`, `b` ``.
 fn one_of(names: &[&str]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-    quoted.join(", ")
+    let mut out = String::new();
+    for (i, n) in names.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push('`');
+        out.push_str(n);
+        out.push('`');
+    }
+    out
 }
 
 /// The index of the string `v` in `names`, or an error listing them.
