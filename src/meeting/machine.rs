@@ -945,29 +945,18 @@ impl MeetingState {
                 return Err(invalid("tabs", format!("tab {} is listed twice", tab.tab_id)));
             }
         }
-        let ours_list: Vec<&Ours> = match &self.phase {
-            Phase::Idle | Phase::Holding { ours: None } => vec![],
-            Phase::Snapshot { resume: None, before } => {
-                if let Some(b) = before {
-                    check_presence("phase", b)?;
-                }
-                vec![]
-            }
-            Phase::Setting { before } => {
+        match &self.phase {
+            Phase::Idle | Phase::Holding { ours: None } | Phase::Snapshot { resume: None, before: None } => {}
+            Phase::Snapshot { resume: None, before: Some(before) } | Phase::Setting { before } => {
                 check_presence("phase", before)?;
-                vec![]
             }
-            Phase::Holding { ours: Some(o) } | Phase::Snapshot { resume: Some(o), .. } => vec![o],
-            Phase::Checking { ours } | Phase::Restoring { ours } => vec![ours],
-        };
-        let in_flight_ours = match &self.in_flight {
-            Some(InFlight::Set { ours }) => Some(ours),
-            _ => None,
-        };
-        for o in ours_list.into_iter().chain(in_flight_ours) {
-            check_preferred_pair("phase", &o.availability, &o.activity)?;
-            check_time("phase", o.expires_at_ms)?;
-            check_presence("phase", &o.before)?;
+            Phase::Holding { ours: Some(o) }
+            | Phase::Snapshot { resume: Some(o), .. }
+            | Phase::Checking { ours: o }
+            | Phase::Restoring { ours: o } => check_ours(o)?,
+        }
+        if let Some(InFlight::Set { ours }) = &self.in_flight {
+            check_ours(ours)?;
         }
         if let Some(own) = &self.own_preferred {
             check_preferred_pair("ownPreferred", &own.availability, &own.activity)?;
@@ -1001,7 +990,8 @@ fn validate_event(event: &MeetingEvent) -> Result<(), PresenceError> {
             meeting.as_ref().map_or(Ok(()), |m| check_id("meeting", &m.meeting_id))
         }
         MeetingEvent::PresenceRead { availability, activity } => {
-            check_presence("presenceRead", &Presence { availability: availability.clone(), activity: activity.clone() })
+            check_word("presenceRead", availability)?;
+            check_word("presenceRead", activity)
         }
         MeetingEvent::RequestResult { retry_after_ms, status, .. } => {
             if let Some(ms) = retry_after_ms {
@@ -1023,6 +1013,13 @@ fn validate_event(event: &MeetingEvent) -> Result<(), PresenceError> {
             live_tab_ids.iter().try_for_each(|id| check_tab_id("liveTabIds", *id))
         }
     }
+}
+
+/// A status of ours in the stored state (`phase` or `inFlight`).
+fn check_ours(o: &Ours) -> Result<(), PresenceError> {
+    check_preferred_pair("phase", &o.availability, &o.activity)?;
+    check_time("phase", o.expires_at_ms)?;
+    check_presence("phase", &o.before)
 }
 
 fn check_tab_id(field: &'static str, id: i64) -> Result<(), PresenceError> {

@@ -3,16 +3,18 @@
 //! The tagged enums are read by hand rather than through serde's derive for an internally
 //! tagged enum (`#[serde(tag = "type")]`), which buffers the whole object and generates one
 //! deserializer per variant. A [`MeetingEvent`] is read straight into its variant after its keys
-//! are checked against its `type`; a [`Phase`] and an [`InFlight`] through one flat struct of
-//! optional fields, then checked field by field against their `type`. Either way a field the
-//! type does not use, or a missing one, is an error, as with `deny_unknown_fields`. The
-//! `Serialize` derives (native tests, golden files) give the same JSON as the [`ToValue`] impls.
+//! are checked against its `type`; a [`Phase`] and an [`InFlight`] read all their optional parts,
+//! and the combinations a variant does not have are refused by one function that looks up which
+//! parts the `type` has. Either way a field the type does not use, or a missing one, is an
+//! error, as with `deny_unknown_fields`. The `Serialize` derives (native tests, golden files)
+//! give the same JSON as the [`ToValue`] impls (through the flat [`WirePhase`] and
+//! [`WireInFlight`]).
 
 use serde::Serialize;
 
 use super::machine::{
     Effect, InFlight, MeetingConfig, MeetingEvent, MeetingState, MeetingStatus, MeetingTab, Ours, OwnPreferred, Phase,
-    Presence, ReadPurpose, StepOutput,
+    Presence, ReadPurpose, RequestKind, StepOutput,
 };
 use crate::error::{show_number, PresenceError};
 use crate::value::{name, obj, pick, sparse_obj, type_error, FromValue, Obj, ToValue, Value};
@@ -118,15 +120,76 @@ fn refused(message: String) -> PresenceError {
     PresenceError::InvalidInput { field: None, message }
 }
 
+/// A phase's parts are all read first (so a mistyped part is reported before a misplaced one);
+/// a combination its `type` does not have is refused by [`phase_refusal`].
 impl FromValue for Phase {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        WirePhase::from_value(v)?.try_into().map_err(refused)
+        let o = Obj::strict(v, &["type", "resume", "before", "ours"])?;
+        let kind: PhaseType = o.req("type")?;
+        let resume: Option<Ours> = o.opt("resume")?;
+        let before: Option<Presence> = o.opt("before")?;
+        let ours: Option<Ours> = o.opt("ours")?;
+        Ok(match (kind, resume, before, ours) {
+            (PhaseType::Idle, None, None, None) => Phase::Idle,
+            (PhaseType::Snapshot, resume, before, None) => Phase::Snapshot { resume, before },
+            (PhaseType::Setting, None, Some(before), None) => Phase::Setting { before },
+            (PhaseType::Holding, None, None, ours) => Phase::Holding { ours },
+            (PhaseType::Checking, None, None, Some(ours)) => Phase::Checking { ours },
+            (PhaseType::Restoring, None, None, Some(ours)) => Phase::Restoring { ours },
+            (kind, resume, before, ours) => {
+                return Err(phase_refusal(kind, [resume.is_some(), before.is_some(), ours.is_some()]))
+            }
+        })
     }
+}
+
+/// Why a phase of type `kind` with these parts (`resume`, `before`, `ours` present) is refused:
+/// the first part it does not have, else the part it needs.
+#[inline(never)]
+fn phase_refusal(kind: PhaseType, present: [bool; 3]) -> PresenceError {
+    const PARTS: [&str; 3] = ["resume", "before", "ours"];
+    // Which parts each type may have, and the one it needs.
+    let (allowed, needs) = match kind {
+        PhaseType::Idle => ([false, false, false], ""),
+        PhaseType::Snapshot => ([true, true, false], ""),
+        PhaseType::Setting => ([false, true, false], "before"),
+        PhaseType::Holding => ([false, false, true], ""),
+        PhaseType::Checking | PhaseType::Restoring => ([false, false, true], "ours"),
+    };
+    let unused = PARTS.iter().zip(present.iter().zip(allowed)).find(|(_, (p, a))| **p && !*a);
+    let message = match unused {
+        Some((part, _)) => format!("phase \"{}\" has no {part}", kind.as_str()),
+        None => format!("phase \"{}\" needs {needs}", kind.as_str()),
+    };
+    refused(message)
 }
 
 impl FromValue for InFlight {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        WireInFlight::from_value(v)?.try_into().map_err(refused)
+        let o = Obj::strict(v, &["type", "ours"])?;
+        let kind: RequestKind = o.req("type")?;
+        match (kind, o.opt("ours")?) {
+            (RequestKind::Read, None) => Ok(InFlight::Read),
+            (RequestKind::Restore, None) => Ok(InFlight::Restore),
+            (RequestKind::Set, Some(ours)) => Ok(InFlight::Set { ours }),
+            (RequestKind::Set, None) => Err(refused("inFlight set needs ours".into())),
+            (_, Some(_)) => Err(refused("only an inFlight set has ours".into())),
+        }
+    }
+}
+
+/// `field is required for a kind event`.
+#[inline(never)]
+fn required(field: &str, kind: &str) -> PresenceError {
+    refused(format!("{field} is required for a {kind} event"))
+}
+
+/// A field the event type `kind` requires: absent and `null` are refused with [`required`].
+#[inline]
+fn need<T: FromValue>(o: &Obj<'_>, field: &str, kind: &str) -> Result<T, PresenceError> {
+    match o.opt(field)? {
+        Some(x) => Ok(x),
+        None => Err(required(field, kind)),
     }
 }
 
@@ -154,8 +217,7 @@ impl FromValue for MeetingEvent {
         if let Some(field) = EVENT_FIELDS.iter().skip(1).find(|f| set(f) && !allowed.contains(f)) {
             return Err(refused(format!("{field} is not used by a {kind} event; remove it")));
         }
-        let missing = |field: &str| refused(format!("{field} is required for a {kind} event"));
-        let tab_id = || o.opt("tabId")?.ok_or_else(|| missing("tabId"));
+        let tab_id = || need(&o, "tabId", kind);
         Ok(match ty {
             EventType::Configure => MeetingEvent::Configure {
                 status: match o.opt("status")? {
@@ -169,20 +231,20 @@ impl FromValue for MeetingEvent {
             },
             EventType::Join => MeetingEvent::Join {
                 tab_id: tab_id()?,
-                site: o.opt("site")?.ok_or_else(|| missing("site"))?,
-                meeting_id: o.opt("meetingId")?.ok_or_else(|| missing("meetingId"))?,
+                site: need(&o, "site", kind)?,
+                meeting_id: need(&o, "meetingId", kind)?,
                 own_preferred: o.opt("ownPreferred")?,
             },
             EventType::Leave => MeetingEvent::Leave { tab_id: tab_id()? },
             EventType::TabClosed => MeetingEvent::TabClosed { tab_id: tab_id()? },
             EventType::TabNavigated => MeetingEvent::TabNavigated { tab_id: tab_id()?, meeting: o.opt("meeting")? },
             EventType::PresenceRead => MeetingEvent::PresenceRead {
-                availability: o.opt("availability")?.ok_or_else(|| missing("availability"))?,
-                activity: o.opt("activity")?.ok_or_else(|| missing("activity"))?,
+                availability: need(&o, "availability", kind)?,
+                activity: need(&o, "activity", kind)?,
             },
             EventType::RequestResult => MeetingEvent::RequestResult {
-                request: o.opt("request")?.ok_or_else(|| missing("request"))?,
-                ok: o.opt("ok")?.ok_or_else(|| missing("ok"))?,
+                request: need(&o, "request", kind)?,
+                ok: need(&o, "ok", kind)?,
                 retry_after_ms: o.opt("retryAfterMs")?,
                 status: match o.opt("status")? {
                     Some(StatusField::Http(n)) => Some(n),
@@ -192,9 +254,7 @@ impl FromValue for MeetingEvent {
                     None => None,
                 },
             },
-            EventType::WorkerStart => {
-                MeetingEvent::WorkerStart { live_tab_ids: o.opt("liveTabIds")?.ok_or_else(|| missing("liveTabIds"))? }
-            }
+            EventType::WorkerStart => MeetingEvent::WorkerStart { live_tab_ids: need(&o, "liveTabIds", kind)? },
             EventType::BrowserStart => MeetingEvent::BrowserStart {},
             EventType::RetryDue => MeetingEvent::RetryDue {},
             EventType::UserChanged => MeetingEvent::UserChanged {},
@@ -250,13 +310,6 @@ pub(crate) struct WirePhase {
     ours: Option<Ours>,
 }
 
-impl FromValue for WirePhase {
-    fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        let o = Obj::strict(v, &["type", "resume", "before", "ours"])?;
-        Ok(Self { kind: o.req("type")?, resume: o.opt("resume")?, before: o.opt("before")?, ours: o.opt("ours")? })
-    }
-}
-
 impl From<Phase> for WirePhase {
     fn from(p: Phase) -> Self {
         let w = |kind| WirePhase { kind, resume: None, before: None, ours: None };
@@ -271,82 +324,21 @@ impl From<Phase> for WirePhase {
     }
 }
 
-impl TryFrom<WirePhase> for Phase {
-    type Error = String;
-
-    fn try_from(w: WirePhase) -> Result<Self, String> {
-        let unused = |field: &str| Err(format!("phase \"{}\" has no {field}", w.kind.as_str()));
-        let missing = |field: &str| format!("phase \"{}\" needs {field}", w.kind.as_str());
-        if w.resume.is_some() && w.kind != PhaseType::Snapshot {
-            return unused("resume");
-        }
-        if w.before.is_some() && !matches!(w.kind, PhaseType::Snapshot | PhaseType::Setting) {
-            return unused("before");
-        }
-        if w.ours.is_some() && !matches!(w.kind, PhaseType::Holding | PhaseType::Checking | PhaseType::Restoring) {
-            return unused("ours");
-        }
-        Ok(match w.kind {
-            PhaseType::Idle => Phase::Idle,
-            PhaseType::Snapshot => Phase::Snapshot { resume: w.resume, before: w.before },
-            PhaseType::Setting => Phase::Setting { before: w.before.ok_or_else(|| missing("before"))? },
-            PhaseType::Holding => Phase::Holding { ours: w.ours },
-            PhaseType::Checking => Phase::Checking { ours: w.ours.ok_or_else(|| missing("ours"))? },
-            PhaseType::Restoring => Phase::Restoring { ours: w.ours.ok_or_else(|| missing("ours"))? },
-        })
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-enum InFlightType {
-    Read,
-    Set,
-    Restore,
-}
-
-impl FromValue for InFlightType {
-    fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        pick(v, &["read", "set", "restore"], &[Self::Read, Self::Set, Self::Restore])
-    }
-}
-
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct WireInFlight {
     #[serde(rename = "type")]
-    kind: InFlightType,
+    kind: RequestKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     ours: Option<Ours>,
-}
-
-impl FromValue for WireInFlight {
-    fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        let o = Obj::strict(v, &["type", "ours"])?;
-        Ok(Self { kind: o.req("type")?, ours: o.opt("ours")? })
-    }
 }
 
 impl From<InFlight> for WireInFlight {
     fn from(f: InFlight) -> Self {
         match f {
-            InFlight::Read => WireInFlight { kind: InFlightType::Read, ours: None },
-            InFlight::Set { ours } => WireInFlight { kind: InFlightType::Set, ours: Some(ours) },
-            InFlight::Restore => WireInFlight { kind: InFlightType::Restore, ours: None },
-        }
-    }
-}
-
-impl TryFrom<WireInFlight> for InFlight {
-    type Error = String;
-
-    fn try_from(w: WireInFlight) -> Result<Self, String> {
-        match (w.kind, w.ours) {
-            (InFlightType::Read, None) => Ok(InFlight::Read),
-            (InFlightType::Restore, None) => Ok(InFlight::Restore),
-            (InFlightType::Set, Some(ours)) => Ok(InFlight::Set { ours }),
-            (InFlightType::Set, None) => Err("inFlight set needs ours".into()),
-            (_, Some(_)) => Err("only an inFlight set has ours".into()),
+            InFlight::Read => WireInFlight { kind: RequestKind::Read, ours: None },
+            InFlight::Set { ours } => WireInFlight { kind: RequestKind::Set, ours: Some(ours) },
+            InFlight::Restore => WireInFlight { kind: RequestKind::Restore, ours: None },
         }
     }
 }
@@ -520,6 +512,41 @@ mod tests {
         assert!(message.contains("status must be an HTTP status number; got \"Busy\""), "{message}");
         let (field, message) = refusal(r#"{"tabId":1}"#);
         assert_eq!(field.as_deref(), Some("type"), "{message}");
+    }
+
+    #[test]
+    fn phases_and_in_flight_refuse_parts_their_type_does_not_have() {
+        let ours = r#"{"availability":"Busy","activity":"Busy","expiresAtMs":5,"before":{"availability":"Away","activity":"Away"}}"#;
+        let before = r#"{"availability":"Away","activity":"Away"}"#;
+        let phase = |json: String| {
+            from_value::<Phase>(&serde_json::from_str::<Value>(&json).expect("JSON")).map_err(|e| e.to_string())
+        };
+        let cases = [
+            (format!(r#"{{"type":"idle","ours":{ours}}}"#), "phase \"idle\" has no ours"),
+            (r#"{"type":"setting"}"#.to_owned(), "phase \"setting\" needs before"),
+            (format!(r#"{{"type":"checking","before":{before},"resume":{ours}}}"#), "phase \"checking\" has no resume"),
+            (format!(r#"{{"type":"holding","before":{before}}}"#), "phase \"holding\" has no before"),
+            (format!(r#"{{"type":"snapshot","ours":{ours}}}"#), "phase \"snapshot\" has no ours"),
+            (r#"{"type":"restoring"}"#.to_owned(), "phase \"restoring\" needs ours"),
+            (format!(r#"{{"type":"setting","ours":{ours}}}"#), "phase \"setting\" has no ours"),
+            (r#"{"type":"idle","ours":5}"#.to_owned(), "ours: invalid type: number 5, expected an object"),
+        ];
+        for (json, message) in cases {
+            assert_eq!(phase(json), Err(format!("invalid input: {message}")));
+        }
+        assert_eq!(
+            phase(r#"{"type":"holding","ours":null,"resume":null}"#.to_owned()),
+            Ok(Phase::Holding { ours: None })
+        );
+        let in_flight = |json: String| {
+            from_value::<InFlight>(&serde_json::from_str::<Value>(&json).expect("JSON")).map_err(|e| e.to_string())
+        };
+        assert_eq!(in_flight(r#"{"type":"set"}"#.into()), Err("invalid input: inFlight set needs ours".into()));
+        assert_eq!(
+            in_flight(format!(r#"{{"type":"read","ours":{ours}}}"#)),
+            Err("invalid input: only an inFlight set has ours".into())
+        );
+        assert_eq!(in_flight(r#"{"type":"restore","ours":null}"#.into()), Ok(InFlight::Restore));
     }
 
     #[test]
