@@ -205,6 +205,13 @@ fn is_domain_or_sub(host: &str, base: &str) -> bool {
     host == base || host.strip_suffix(base).is_some_and(|head| head.ends_with('.'))
 }
 
+/// Whether `word` is one of the space-separated words of `list` (ASCII case-insensitively if
+/// `any_case`).
+#[inline(never)]
+fn in_list(list: &str, word: &str, any_case: bool) -> bool {
+    list.split(' ').any(|w| if any_case { w.eq_ignore_ascii_case(word) } else { w == word })
+}
+
 /// The path's segments, with one trailing slash tolerated (`/j/123456789/`).
 fn segments(path: &str) -> Vec<&str> {
     let inner = path.strip_prefix('/').unwrap_or(path);
@@ -278,13 +285,16 @@ fn match_builtin(p: &Parts<'_>) -> Option<MeetingMatch> {
     if is_domain_or_sub(host, "zoom.us") || is_domain_or_sub(host, "zoomgov.com") {
         return zoom_id(p.path).and_then(|id| found(Site::Zoom, id));
     }
-    if host.ends_with(".webex.com") && !WEBEX_NON_SITE_HOSTS.contains(&host) {
+    if host.strip_suffix(".webex.com").is_some_and(|label| !in_list(WEBEX_NON_SITE_HOSTS, label, false)) {
         return webex_id(p.path).and_then(|id| found(Site::Webex, id));
     }
     if host == "meet.jit.si" {
         return jitsi_room(p.path).and_then(|room| found(Site::Jitsi, room));
     }
-    if is_domain_or_sub(host, "whereby.com") && !WHEREBY_NON_ROOM_HOSTS.contains(&host) {
+    let whereby_sub = host.strip_suffix(".whereby.com");
+    if is_domain_or_sub(host, "whereby.com")
+        && !whereby_sub.is_some_and(|label| in_list(WHEREBY_NON_ROOM_HOSTS, label, false))
+    {
         return whereby_room(p.path).and_then(|room| found(Site::Whereby, room));
     }
     None
@@ -314,19 +324,10 @@ fn zoom_id(path: &str) -> Option<String> {
     }
 }
 
-/// Webex hosts that are not meeting sites (marketing, sign-in, help, admin).
-const WEBEX_NON_SITE_HOSTS: &[&str] = &[
-    "www.webex.com",
-    "signin.webex.com",
-    "idbroker.webex.com",
-    "help.webex.com",
-    "blog.webex.com",
-    "developer.webex.com",
-    "admin.webex.com",
-    "settings.webex.com",
-    "status.webex.com",
-    "pricing.webex.com",
-];
+/// Webex hosts that are not meeting sites (marketing, sign-in, help, admin): the label before
+/// `.webex.com`. These lists are space-separated words (see [`in_list`]): one string is smaller
+/// in the wasm than a table of them.
+const WEBEX_NON_SITE_HOSTS: &str = "www signin idbroker help blog developer admin settings status pricing";
 
 /// Webex on `<site>.webex.com`:
 /// - personal rooms `/meet/<name>` and `/join/<name>` (id: the name, lowercased);
@@ -350,24 +351,9 @@ fn webex_id(path: &str) -> Option<String> {
 }
 
 /// First path segments on meet.jit.si that are its own files and endpoints, not rooms.
-const JITSI_NON_ROOMS: &[&str] = &[
-    "static",
-    "libs",
-    "images",
-    "sounds",
-    "fonts",
-    "css",
-    "lang",
-    "_api",
-    "_unlock",
-    "http-bind",
-    "xmpp-websocket",
-    "colibri-ws",
-    "conference-request",
-    "room-census",
-    "about",
-    "settings",
-];
+const JITSI_NON_ROOMS: &str =
+    "static libs images sounds fonts css lang _api _unlock http-bind xmpp-websocket colibri-ws \
+    conference-request room-census about settings";
 
 /// A single path segment that is not a static page. Segments with a dot (`external_api.js`,
 /// `config.js`, `favicon.ico`) or starting with `_`/`.` are files or endpoints, never rooms.
@@ -377,7 +363,7 @@ fn jitsi_room(path: &str) -> Option<String> {
             if !room.is_empty()
                 && !room.contains('.')
                 && !room.starts_with('_')
-                && !JITSI_NON_ROOMS.iter().any(|s| s.eq_ignore_ascii_case(room)) =>
+                && !in_list(JITSI_NON_ROOMS, room, true) =>
         {
             Some((*room).to_string())
         }
@@ -385,54 +371,14 @@ fn jitsi_room(path: &str) -> Option<String> {
     }
 }
 
-/// Whereby subdomains that are not organisation room hosts.
-const WHEREBY_NON_ROOM_HOSTS: &[&str] = &[
-    "www.whereby.com",
-    "docs.whereby.com",
-    "dev.whereby.com",
-    "api.whereby.com",
-    "help.whereby.com",
-    "status.whereby.com",
-    "blog.whereby.com",
-];
+/// Whereby subdomains that are not organisation room hosts: the label before `.whereby.com`.
+const WHEREBY_NON_ROOM_HOSTS: &str = "www docs dev api help status blog";
 
 /// First path segments on whereby.com that are marketing or app pages, not rooms.
-const WHEREBY_NON_ROOMS: &[&str] = &[
-    "information",
-    "user",
-    "org",
-    "pricing",
-    "login",
-    "signup",
-    "sign-up",
-    "register",
-    "blog",
-    "about",
-    "legal",
-    "privacy",
-    "terms",
-    "careers",
-    "jobs",
-    "download",
-    "features",
-    "embedded",
-    "customers",
-    "contact",
-    "support",
-    "help",
-    "api",
-    "static",
-    "assets",
-    "dashboard",
-    "settings",
-    "account",
-    "logout",
-    "business",
-    "enterprise",
-    "education",
-    "healthcare",
-    "developers",
-];
+const WHEREBY_NON_ROOMS: &str =
+    "information user org pricing login signup sign-up register blog about legal privacy terms \
+    careers jobs download features embedded customers contact support help api static assets \
+    dashboard settings account logout business enterprise education healthcare developers";
 
 /// A single segment of lowercase-able letters, digits, `-` and `_`, not a marketing page.
 /// Whereby room names are case-insensitive; the id is lowercased.
@@ -442,7 +388,7 @@ fn whereby_room(path: &str) -> Option<String> {
             if !room.is_empty()
                 && !room.starts_with(['-', '_'])
                 && room.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-                && !WHEREBY_NON_ROOMS.iter().any(|s| s.eq_ignore_ascii_case(room)) =>
+                && !in_list(WHEREBY_NON_ROOMS, room, true) =>
         {
             Some(room.to_ascii_lowercase())
         }
@@ -567,6 +513,29 @@ fn glob_match(pattern: &[u8], text: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_lists_match_whole_words_only() {
+        let none = |url: &str| assert_eq!(match_meeting(url, &[]), Ok(None), "{url}");
+        for host in ["www", "signin", "idbroker", "help", "blog", "developer", "admin", "settings", "status", "pricing"]
+        {
+            none(&format!("https://{host}.webex.com/meet/alice"));
+        }
+        for host in ["www", "docs", "dev", "api", "help", "status", "blog"] {
+            none(&format!("https://{host}.whereby.com/standup"));
+        }
+        none("https://meet.jit.si/Static");
+        none("https://meet.jit.si/room-census");
+        none("https://whereby.com/Pricing");
+        none("https://whereby.com/developers");
+        let site = |url: &str| match_meeting(url, &[]).ok().flatten().map(|m| (m.site, m.meeting_id));
+        assert_eq!(site("https://sign.webex.com/meet/Alice"), Some((Site::Webex, "alice".into())));
+        assert_eq!(site("https://x.www.webex.com/meet/alice"), Some((Site::Webex, "alice".into())));
+        assert_eq!(site("https://acme.whereby.com/standup"), Some((Site::Whereby, "standup".into())));
+        assert_eq!(site("https://meet.jit.si/stat"), Some((Site::Jitsi, "stat".into())));
+        assert_eq!(site("https://whereby.com/price"), Some((Site::Whereby, "price".into())));
+        assert!(!in_list(WHEREBY_NON_ROOMS, "", true));
+    }
 
     #[test]
     fn glob_matches_like_a_shell_star() {
