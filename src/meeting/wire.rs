@@ -217,7 +217,13 @@ impl FromValue for MeetingEvent {
         if let Some(field) = EVENT_FIELDS.iter().skip(1).find(|f| set(f) && !allowed.contains(f)) {
             return Err(refused(format!("{field} is not used by a {kind} event; remove it")));
         }
-        let tab_id = || need(&o, "tabId", kind);
+        // Every event that has a tab id reads it first.
+        let tab_id = match ty {
+            EventType::Join | EventType::Leave | EventType::TabClosed | EventType::TabNavigated => {
+                need(&o, "tabId", kind)?
+            }
+            _ => 0,
+        };
         Ok(match ty {
             EventType::Configure => MeetingEvent::Configure {
                 status: match o.opt("status")? {
@@ -230,14 +236,14 @@ impl FromValue for MeetingEvent {
                 safety_expiry: o.opt("safetyExpiry")?,
             },
             EventType::Join => MeetingEvent::Join {
-                tab_id: tab_id()?,
+                tab_id,
                 site: need(&o, "site", kind)?,
                 meeting_id: need(&o, "meetingId", kind)?,
                 own_preferred: o.opt("ownPreferred")?,
             },
-            EventType::Leave => MeetingEvent::Leave { tab_id: tab_id()? },
-            EventType::TabClosed => MeetingEvent::TabClosed { tab_id: tab_id()? },
-            EventType::TabNavigated => MeetingEvent::TabNavigated { tab_id: tab_id()?, meeting: o.opt("meeting")? },
+            EventType::Leave => MeetingEvent::Leave { tab_id },
+            EventType::TabClosed => MeetingEvent::TabClosed { tab_id },
+            EventType::TabNavigated => MeetingEvent::TabNavigated { tab_id, meeting: o.opt("meeting")? },
             EventType::PresenceRead => MeetingEvent::PresenceRead {
                 availability: need(&o, "availability", kind)?,
                 activity: need(&o, "activity", kind)?,
