@@ -609,15 +609,9 @@ pub fn meeting_step(
     event: MeetingEvent,
     now_ms: f64,
 ) -> Result<StepOutput, PresenceError> {
-    if !now_ms.is_finite() || now_ms < 0.0 {
-        return Err(invalid(
-            "nowMs",
-            format!("must be a finite, non-negative number of ms; got {}", show_number(now_ms)),
-        ));
-    }
+    // The only `?` while `state` and `event` are owned: one copy of their drop glue.
+    let safety_expiry_seconds = check_step(state.as_ref(), &event, now_ms)?;
     let mut s = state.unwrap_or_default();
-    s.validate()?;
-    validate_event(&event)?;
 
     let mut effects = Vec::new();
     let was_active = !s.tabs.is_empty();
@@ -627,9 +621,9 @@ pub fn meeting_step(
 
     s.forget_expired(now_ms);
     match event {
-        MeetingEvent::Configure { status, safety_expiry } => {
-            if let Some(text) = safety_expiry {
-                s.config.safety_expiry_seconds = parse_safety_expiry(&text)?;
+        MeetingEvent::Configure { status, .. } => {
+            if let Some(seconds) = safety_expiry_seconds {
+                s.config.safety_expiry_seconds = seconds;
             }
             if let Some(status) = status {
                 s.config.status = status;
@@ -695,6 +689,26 @@ pub fn meeting_step(
     }
     s.drive(now_ms, force, restart, just_read, &mut effects);
     Ok(StepOutput { state: s, effects })
+}
+
+/// Everything [`meeting_step`] refuses, in order: `now_ms`, the stored state (the empty state is
+/// valid), the event, then a `configure` event's safety expiry, which is returned parsed.
+#[inline(never)]
+fn check_step(state: Option<&MeetingState>, event: &MeetingEvent, now_ms: f64) -> Result<Option<u32>, PresenceError> {
+    if !now_ms.is_finite() || now_ms < 0.0 {
+        return Err(invalid(
+            "nowMs",
+            format!("must be a finite, non-negative number of ms; got {}", show_number(now_ms)),
+        ));
+    }
+    if let Some(s) = state {
+        s.validate()?;
+    }
+    validate_event(event)?;
+    match event {
+        MeetingEvent::Configure { safety_expiry: Some(text), .. } => parse_safety_expiry(text).map(Some),
+        _ => Ok(None),
+    }
 }
 
 fn invalid(field: &'static str, reason: String) -> PresenceError {
