@@ -610,7 +610,7 @@ pub fn meeting_step(
     now_ms: f64,
 ) -> Result<StepOutput, PresenceError> {
     // The only `?` while `state` and `event` are owned: one copy of their drop glue.
-    let safety_expiry_seconds = check_step(state.as_ref(), &event, now_ms)?;
+    let safety_expiry_seconds = check_step(state.as_ref(), &event, now_ms).map_err(|e| *e)?;
     let mut s = state.unwrap_or_default();
 
     let mut effects = Vec::new();
@@ -694,7 +694,7 @@ pub fn meeting_step(
 /// Everything [`meeting_step`] refuses, in order: `now_ms`, the stored state (the empty state is
 /// valid), the event, then a `configure` event's safety expiry, which is returned parsed.
 #[inline(never)]
-fn check_step(state: Option<&MeetingState>, event: &MeetingEvent, now_ms: f64) -> Result<Option<u32>, PresenceError> {
+fn check_step(state: Option<&MeetingState>, event: &MeetingEvent, now_ms: f64) -> Result<Option<u32>, Refusal> {
     if !now_ms.is_finite() || now_ms < 0.0 {
         return Err(invalid(
             "nowMs",
@@ -706,13 +706,19 @@ fn check_step(state: Option<&MeetingState>, event: &MeetingEvent, now_ms: f64) -
     }
     validate_event(event)?;
     match event {
-        MeetingEvent::Configure { safety_expiry: Some(text), .. } => parse_safety_expiry(text).map(Some),
+        MeetingEvent::Configure { safety_expiry: Some(text), .. } => {
+            parse_safety_expiry(text).map(Some).map_err(Box::new)
+        }
         _ => Ok(None),
     }
 }
 
-fn invalid(field: &'static str, reason: String) -> PresenceError {
-    PresenceError::InvalidMeeting { field, reason }
+/// A refusal of the checks, boxed: a `?` on a `Result<(), Refusal>` moves one pointer instead of
+/// a whole [`PresenceError`], and the checks have many of them.
+type Refusal = Box<PresenceError>;
+
+fn invalid(field: &'static str, reason: String) -> Refusal {
+    Box::new(PresenceError::InvalidMeeting { field, reason })
 }
 
 impl MeetingState {
@@ -736,10 +742,6 @@ impl MeetingState {
     /// Moves the phase to match the intent (tabs open or not).
     fn reconcile(&mut self) {
         let in_meeting = !self.tabs.is_empty();
-        let in_flight_set = match &self.in_flight {
-            Some(InFlight::Set { ours }) => Some(ours.clone()),
-            _ => None,
-        };
         self.phase = match (in_meeting, std::mem::take(&mut self.phase)) {
             (true, Phase::Idle) => Phase::Snapshot { resume: None, before: None },
             // Rejoined before the check: the read (in flight or next) decides whether ours is
@@ -747,7 +749,10 @@ impl MeetingState {
             (true, Phase::Checking { ours }) => Phase::Snapshot { resume: Some(ours), before: None },
             (true, Phase::Restoring { ours }) => Phase::Snapshot { resume: Some(ours), before: None },
             (false, Phase::Snapshot { resume, .. }) => resume.map_or(Phase::Idle, |ours| Phase::Checking { ours }),
-            (false, Phase::Setting { .. }) => in_flight_set.map_or(Phase::Idle, |ours| Phase::Checking { ours }),
+            (false, Phase::Setting { .. }) => match &self.in_flight {
+                Some(InFlight::Set { ours }) => Phase::Checking { ours: ours.clone() },
+                _ => Phase::Idle,
+            },
             (false, Phase::Holding { ours }) => ours.map_or(Phase::Idle, |ours| Phase::Checking { ours }),
             (_, other) => other,
         };
@@ -946,7 +951,7 @@ impl MeetingState {
         self.in_flight = Some(in_flight);
     }
 
-    fn validate(&self) -> Result<(), PresenceError> {
+    fn validate(&self) -> Result<(), Refusal> {
         let secs = self.config.safety_expiry_seconds;
         if !(MIN_SAFETY_EXPIRY_SECONDS..=MAX_SAFETY_EXPIRY_SECONDS).contains(&secs) {
             return Err(invalid("config", format!("safetyExpirySeconds must be 300 to 86400; got {secs}")));
@@ -983,7 +988,7 @@ impl MeetingState {
     }
 }
 
-fn validate_event(event: &MeetingEvent) -> Result<(), PresenceError> {
+fn validate_event(event: &MeetingEvent) -> Result<(), Refusal> {
     match event {
         MeetingEvent::Configure { .. }
         | MeetingEvent::BrowserStart {}
@@ -1030,13 +1035,13 @@ fn validate_event(event: &MeetingEvent) -> Result<(), PresenceError> {
 }
 
 /// A status of ours in the stored state (`phase` or `inFlight`).
-fn check_ours(o: &Ours) -> Result<(), PresenceError> {
+fn check_ours(o: &Ours) -> Result<(), Refusal> {
     check_preferred_pair("phase", &o.availability, &o.activity)?;
     check_time("phase", o.expires_at_ms)?;
     check_presence("phase", &o.before)
 }
 
-fn check_tab_id(field: &'static str, id: i64) -> Result<(), PresenceError> {
+fn check_tab_id(field: &'static str, id: i64) -> Result<(), Refusal> {
     if (0..=MAX_SAFE_INTEGER).contains(&id) {
         Ok(())
     } else {
@@ -1044,7 +1049,7 @@ fn check_tab_id(field: &'static str, id: i64) -> Result<(), PresenceError> {
     }
 }
 
-fn check_time(field: &'static str, ms: f64) -> Result<(), PresenceError> {
+fn check_time(field: &'static str, ms: f64) -> Result<(), Refusal> {
     if ms.is_finite() {
         Ok(())
     } else {
@@ -1052,7 +1057,7 @@ fn check_time(field: &'static str, ms: f64) -> Result<(), PresenceError> {
     }
 }
 
-fn check_id(field: &'static str, id: &str) -> Result<(), PresenceError> {
+fn check_id(field: &'static str, id: &str) -> Result<(), Refusal> {
     if id.is_empty() || id.len() > 2048 || id.chars().any(char::is_control) {
         Err(invalid(
             field,
@@ -1063,7 +1068,7 @@ fn check_id(field: &'static str, id: &str) -> Result<(), PresenceError> {
     }
 }
 
-fn check_word(field: &'static str, w: &str) -> Result<(), PresenceError> {
+fn check_word(field: &'static str, w: &str) -> Result<(), Refusal> {
     if w.is_empty() || w.len() > 64 || !w.bytes().all(|b| b.is_ascii_alphanumeric()) {
         Err(invalid(field, format!("availability and activity are 1 to 64 ASCII letters or digits; got {}", quote(w))))
     } else {
@@ -1071,12 +1076,12 @@ fn check_word(field: &'static str, w: &str) -> Result<(), PresenceError> {
     }
 }
 
-fn check_presence(field: &'static str, p: &Presence) -> Result<(), PresenceError> {
+fn check_presence(field: &'static str, p: &Presence) -> Result<(), Refusal> {
     check_word(field, &p.availability)?;
     check_word(field, &p.activity)
 }
 
-fn check_preferred_pair(field: &'static str, availability: &str, activity: &str) -> Result<(), PresenceError> {
+fn check_preferred_pair(field: &'static str, availability: &str, activity: &str) -> Result<(), Refusal> {
     // Exact Graph spelling: the state holds what the machine itself wrote.
     if PREFERRED_PAIRS.iter().any(|(av, act)| av.as_str() == availability && act.as_str() == activity) {
         Ok(())
