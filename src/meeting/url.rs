@@ -6,8 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::wire::Out;
 use crate::error::{quote, PresenceError};
-use crate::value::{name, obj, pick, FromValue, ToValue, Value};
+use crate::value::{name, pick, FromValue, ToValue, Value};
 
 /// The meeting sites we recognise. Serialised as `"googleMeet"`, `"zoom"`, `"webex"`, `"jitsi"`,
 /// `"whereby"`, `"custom"`.
@@ -55,19 +56,19 @@ impl ToValue for Site {
 
 impl ToValue for MeetingMatch {
     fn to_value(&self) -> Value {
-        obj(vec![("site", self.site.to_value()), ("meetingId", self.meeting_id.to_value())])
+        Out::new().put("site", self.site.to_value()).text("meetingId", &self.meeting_id).done()
     }
 }
 
 impl ToValue for CustomPattern {
     fn to_value(&self) -> Value {
-        obj(vec![
-            ("pattern", self.pattern.to_value()),
-            ("host", self.host.to_value()),
-            ("port", self.port.to_value()),
-            ("path", self.path.to_value()),
-            ("permission", self.permission.to_value()),
-        ])
+        Out::new()
+            .text("pattern", &self.pattern)
+            .text("host", &self.host)
+            .put("port", self.port.to_value())
+            .text("path", &self.path)
+            .text("permission", &self.permission)
+            .done()
     }
 }
 
@@ -131,9 +132,16 @@ struct Parts<'a> {
     path: &'a str,
 }
 
+/// Whether `s` has a control character, white space or a backslash: never in a URL we match
+/// or a pattern we accept.
+#[inline(never)]
+fn has_unusable_char(s: &str) -> bool {
+    s.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+}
+
 /// Splits `url` if it is an https URL we are willing to match; `None` otherwise.
 fn split_https(url: &str) -> Option<Parts<'_>> {
-    if url.len() > MAX_URL_LEN || url.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\') {
+    if url.len() > MAX_URL_LEN || has_unusable_char(url) {
         return None;
     }
     let scheme = url.get(..8)?;
@@ -428,7 +436,7 @@ fn parse_pattern(p: &str) -> Result<CustomPattern, &'static str> {
     if p.len() > MAX_URL_LEN {
         return Err("it is longer than 4096 characters");
     }
-    if p.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\') {
+    if has_unusable_char(p) {
         return Err("it contains spaces, control characters or backslashes");
     }
     let rest = match p.get(..8) {

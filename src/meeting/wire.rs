@@ -17,7 +17,7 @@ use super::machine::{
     Presence, ReadPurpose, RequestKind, StepOutput,
 };
 use crate::error::{show_number, PresenceError};
-use crate::value::{name, obj, pick, sparse_obj, type_error, FromValue, Obj, ToValue, Value};
+use crate::value::{name, pick, type_error, FromValue, Obj, ToValue, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum EventType {
@@ -349,6 +349,36 @@ impl From<InFlight> for WireInFlight {
     }
 }
 
+/// An object being written, one call per field: smaller at each site than the array of
+/// `(key, Value)` pairs that [`crate::value::obj`] takes.
+pub(crate) struct Out(Vec<(String, Value)>);
+
+impl Out {
+    pub(crate) fn new() -> Self {
+        Self(Vec::new())
+    }
+
+    #[inline(never)]
+    pub(crate) fn put(&mut self, key: &str, v: Value) -> &mut Self {
+        self.0.push((key.to_owned(), v));
+        self
+    }
+
+    #[inline(never)]
+    pub(crate) fn text(&mut self, key: &str, s: &str) -> &mut Self {
+        self.put(key, Value::Str(s.to_owned()))
+    }
+
+    #[inline(never)]
+    pub(crate) fn num(&mut self, key: &str, x: f64) -> &mut Self {
+        self.put(key, Value::Num(x))
+    }
+
+    pub(crate) fn done(&mut self) -> Value {
+        Value::Obj(std::mem::take(&mut self.0))
+    }
+}
+
 impl ToValue for MeetingStatus {
     fn to_value(&self) -> Value {
         name(self.as_str())
@@ -357,45 +387,48 @@ impl ToValue for MeetingStatus {
 
 impl ToValue for MeetingConfig {
     fn to_value(&self) -> Value {
-        obj(vec![("status", self.status.to_value()), ("safetyExpirySeconds", self.safety_expiry_seconds.to_value())])
+        Out::new()
+            .text("status", self.status.as_str())
+            .num("safetyExpirySeconds", self.safety_expiry_seconds.into())
+            .done()
     }
 }
 
 impl ToValue for Presence {
     fn to_value(&self) -> Value {
-        obj(vec![("availability", self.availability.to_value()), ("activity", self.activity.to_value())])
+        Out::new().text("availability", &self.availability).text("activity", &self.activity).done()
     }
 }
 
 impl ToValue for OwnPreferred {
     fn to_value(&self) -> Value {
-        obj(vec![
-            ("availability", self.availability.to_value()),
-            ("activity", self.activity.to_value()),
-            ("expiresAtMs", self.expires_at_ms.to_value()),
-        ])
+        Out::new()
+            .text("availability", &self.availability)
+            .text("activity", &self.activity)
+            .num("expiresAtMs", self.expires_at_ms)
+            .done()
     }
 }
 
 impl ToValue for Ours {
     fn to_value(&self) -> Value {
-        obj(vec![
-            ("availability", self.availability.to_value()),
-            ("activity", self.activity.to_value()),
-            ("expiresAtMs", self.expires_at_ms.to_value()),
-            ("before", self.before.to_value()),
-        ])
+        Out::new()
+            .text("availability", &self.availability)
+            .text("activity", &self.activity)
+            .num("expiresAtMs", self.expires_at_ms)
+            .put("before", self.before.to_value())
+            .done()
     }
 }
 
 impl ToValue for MeetingTab {
     fn to_value(&self) -> Value {
-        obj(vec![
-            ("tabId", self.tab_id.to_value()),
-            ("site", self.site.to_value()),
-            ("meetingId", self.meeting_id.to_value()),
-            ("joinedAtMs", self.joined_at_ms.to_value()),
-        ])
+        Out::new()
+            .put("tabId", self.tab_id.to_value())
+            .put("site", self.site.to_value())
+            .text("meetingId", &self.meeting_id)
+            .num("joinedAtMs", self.joined_at_ms)
+            .done()
     }
 }
 
@@ -410,77 +443,80 @@ impl ToValue for Phase {
             Phase::Checking { ours } => ("checking", None, None, Some(ours)),
             Phase::Restoring { ours } => ("restoring", None, None, Some(ours)),
         };
-        sparse_obj(vec![
-            ("type", name(kind)),
-            ("resume", resume.map_or(Value::Null, Ours::to_value)),
-            ("before", before.map_or(Value::Null, Presence::to_value)),
-            ("ours", ours.map_or(Value::Null, Ours::to_value)),
-        ])
+        let mut o = Out::new();
+        o.text("type", kind);
+        if let Some(resume) = resume {
+            o.put("resume", resume.to_value());
+        }
+        if let Some(before) = before {
+            o.put("before", before.to_value());
+        }
+        if let Some(ours) = ours {
+            o.put("ours", ours.to_value());
+        }
+        o.done()
     }
 }
 
 /// As [`WireInFlight`].
 impl ToValue for InFlight {
     fn to_value(&self) -> Value {
+        let mut o = Out::new();
         match self {
-            InFlight::Read => obj(vec![("type", name("read"))]),
-            InFlight::Set { ours } => obj(vec![("type", name("set")), ("ours", ours.to_value())]),
-            InFlight::Restore => obj(vec![("type", name("restore"))]),
-        }
+            InFlight::Read => o.text("type", "read"),
+            InFlight::Set { ours } => o.text("type", "set").put("ours", ours.to_value()),
+            InFlight::Restore => o.text("type", "restore"),
+        };
+        o.done()
     }
 }
 
 impl ToValue for MeetingState {
     fn to_value(&self) -> Value {
-        obj(vec![
-            ("config", self.config.to_value()),
-            ("tabs", self.tabs.to_value()),
-            ("phase", self.phase.to_value()),
-            ("ownPreferred", self.own_preferred.to_value()),
-            ("inFlight", self.in_flight.to_value()),
-            ("retryAtMs", self.retry_at_ms.to_value()),
-            ("failures", self.failures.to_value()),
-        ])
+        Out::new()
+            .put("config", self.config.to_value())
+            .put("tabs", self.tabs.to_value())
+            .put("phase", self.phase.to_value())
+            .put("ownPreferred", self.own_preferred.to_value())
+            .put("inFlight", self.in_flight.to_value())
+            .put("retryAtMs", self.retry_at_ms.to_value())
+            .num("failures", self.failures.into())
+            .done()
     }
 }
 
 impl ToValue for Effect {
     fn to_value(&self) -> Value {
-        let set = |kind, availability: &String, activity: &String, expiration: &String| {
-            obj(vec![
-                ("type", name(kind)),
-                ("availability", availability.to_value()),
-                ("activity", activity.to_value()),
-                ("expiration", expiration.to_value()),
-            ])
-        };
+        let mut o = Out::new();
         match self {
-            Effect::ReadPresence { purpose } => obj(vec![
-                ("type", name("readPresence")),
-                (
-                    "purpose",
-                    name(match purpose {
-                        ReadPurpose::Snapshot => "snapshot",
-                        ReadPurpose::BeforeRestore => "beforeRestore",
-                    }),
-                ),
-            ]),
-            Effect::SetPreferredPresence { availability, activity, expiration } => {
-                set("setPreferredPresence", availability, activity, expiration)
-            }
-            Effect::ClearPreferredPresence {} => obj(vec![("type", name("clearPreferredPresence"))]),
-            Effect::RestorePreferredPresence { availability, activity, expiration } => {
-                set("restorePreferredPresence", availability, activity, expiration)
-            }
-            Effect::ScheduleRetry { at_ms } => obj(vec![("type", name("scheduleRetry")), ("atMs", at_ms.to_value())]),
-            Effect::Badge { active } => obj(vec![("type", name("badge")), ("active", active.to_value())]),
-        }
+            Effect::ReadPresence { purpose } => o.text("type", "readPresence").text(
+                "purpose",
+                match purpose {
+                    ReadPurpose::Snapshot => "snapshot",
+                    ReadPurpose::BeforeRestore => "beforeRestore",
+                },
+            ),
+            Effect::SetPreferredPresence { availability, activity, expiration } => o
+                .text("type", "setPreferredPresence")
+                .text("availability", availability)
+                .text("activity", activity)
+                .text("expiration", expiration),
+            Effect::ClearPreferredPresence {} => o.text("type", "clearPreferredPresence"),
+            Effect::RestorePreferredPresence { availability, activity, expiration } => o
+                .text("type", "restorePreferredPresence")
+                .text("availability", availability)
+                .text("activity", activity)
+                .text("expiration", expiration),
+            Effect::ScheduleRetry { at_ms } => o.text("type", "scheduleRetry").num("atMs", *at_ms),
+            Effect::Badge { active } => o.text("type", "badge").put("active", Value::Bool(*active)),
+        };
+        o.done()
     }
 }
 
 impl ToValue for StepOutput {
     fn to_value(&self) -> Value {
-        obj(vec![("state", self.state.to_value()), ("effects", self.effects.to_value())])
+        Out::new().put("state", self.state.to_value()).put("effects", self.effects.to_value()).done()
     }
 }
 
