@@ -96,7 +96,7 @@ use serde::{Deserialize, Serialize};
 use crate::value::{pick, FromValue, Obj, Value};
 
 use super::url::Site;
-use super::wire::{WireInFlight, WirePhase};
+use super::wire::{boxed, Boxed, WireInFlight, WirePhase};
 use crate::availability::PREFERRED_PAIRS;
 use crate::duration::Duration;
 use crate::error::{quote, show_number, PresenceError};
@@ -469,76 +469,101 @@ impl FromValue for RequestKind {
 
 impl FromValue for MeetingConfig {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        let o = Obj::strict(v, &["status", "safetyExpirySeconds"])?;
-        let d = Self::default();
-        Ok(Self {
-            status: o.or("status", d.status)?,
-            safety_expiry_seconds: o.or("safetyExpirySeconds", d.safety_expiry_seconds)?,
-        })
+        fn read(v: &Value) -> Result<MeetingConfig, Boxed> {
+            let o = Obj::strict(v, &["status", "safetyExpirySeconds"]).map_err(boxed)?;
+            let d = MeetingConfig::default();
+            Ok(MeetingConfig {
+                status: o.or("status", d.status).map_err(boxed)?,
+                safety_expiry_seconds: o.or("safetyExpirySeconds", d.safety_expiry_seconds).map_err(boxed)?,
+            })
+        }
+        read(v).map_err(|e| *e)
     }
 }
 
 impl FromValue for Presence {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        let o = Obj::strict(v, &["availability", "activity"])?;
-        Ok(Self { availability: o.req("availability")?, activity: o.req("activity")? })
+        fn read(v: &Value) -> Result<Presence, Boxed> {
+            let o = Obj::strict(v, &["availability", "activity"]).map_err(boxed)?;
+            Ok(Presence {
+                availability: o.req("availability").map_err(boxed)?,
+                activity: o.req("activity").map_err(boxed)?,
+            })
+        }
+        read(v).map_err(|e| *e)
     }
 }
 
 impl FromValue for OwnPreferred {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        let o = Obj::strict(v, &["availability", "activity", "expiresAtMs"])?;
-        Ok(Self {
-            availability: o.req("availability")?,
-            activity: o.req("activity")?,
-            expires_at_ms: o.req("expiresAtMs")?,
-        })
+        fn read(v: &Value) -> Result<OwnPreferred, Boxed> {
+            let o = Obj::strict(v, &["availability", "activity", "expiresAtMs"]).map_err(boxed)?;
+            Ok(OwnPreferred {
+                availability: o.req("availability").map_err(boxed)?,
+                activity: o.req("activity").map_err(boxed)?,
+                expires_at_ms: o.req("expiresAtMs").map_err(boxed)?,
+            })
+        }
+        read(v).map_err(|e| *e)
     }
 }
 
 impl FromValue for Ours {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        let o = Obj::strict(v, &["availability", "activity", "expiresAtMs", "before"])?;
-        Ok(Self {
-            availability: o.req("availability")?,
-            activity: o.req("activity")?,
-            expires_at_ms: o.req("expiresAtMs")?,
-            before: o.req("before")?,
-        })
+        fn read(v: &Value) -> Result<Ours, Boxed> {
+            let o = Obj::strict(v, &["availability", "activity", "expiresAtMs", "before"]).map_err(boxed)?;
+            Ok(Ours {
+                availability: o.req("availability").map_err(boxed)?,
+                activity: o.req("activity").map_err(boxed)?,
+                expires_at_ms: o.req("expiresAtMs").map_err(boxed)?,
+                before: o.req("before").map_err(boxed)?,
+            })
+        }
+        read(v).map_err(|e| *e)
     }
 }
 
 impl FromValue for MeetingTab {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        let o = Obj::strict(v, &["tabId", "site", "meetingId", "joinedAtMs"])?;
-        Ok(Self {
-            tab_id: o.req("tabId")?,
-            site: o.req("site")?,
-            meeting_id: o.req("meetingId")?,
-            joined_at_ms: o.req("joinedAtMs")?,
-        })
+        fn read(v: &Value) -> Result<MeetingTab, Boxed> {
+            let o = Obj::strict(v, &["tabId", "site", "meetingId", "joinedAtMs"]).map_err(boxed)?;
+            Ok(MeetingTab {
+                tab_id: o.req("tabId").map_err(boxed)?,
+                site: o.req("site").map_err(boxed)?,
+                meeting_id: o.req("meetingId").map_err(boxed)?,
+                joined_at_ms: o.req("joinedAtMs").map_err(boxed)?,
+            })
+        }
+        read(v).map_err(|e| *e)
     }
 }
 
 impl FromValue for TabMeeting {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        let o = Obj::strict(v, &["site", "meetingId"])?;
-        Ok(Self { site: o.req("site")?, meeting_id: o.req("meetingId")? })
+        fn read(v: &Value) -> Result<TabMeeting, Boxed> {
+            let o = Obj::strict(v, &["site", "meetingId"]).map_err(boxed)?;
+            Ok(TabMeeting { site: o.req("site").map_err(boxed)?, meeting_id: o.req("meetingId").map_err(boxed)? })
+        }
+        read(v).map_err(|e| *e)
     }
 }
 
 impl FromValue for MeetingState {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        let o = Obj::strict(v, &["config", "tabs", "phase", "ownPreferred", "inFlight", "retryAtMs", "failures"])?;
-        Ok(Self {
-            config: o.or_default("config")?,
-            tabs: o.or_default("tabs")?,
-            phase: o.or_default("phase")?,
-            own_preferred: o.opt("ownPreferred")?,
-            in_flight: o.opt("inFlight")?,
-            retry_at_ms: o.opt("retryAtMs")?,
-            failures: o.or_default("failures")?,
-        })
+        fn read(v: &Value) -> Result<MeetingState, Boxed> {
+            let o = Obj::strict(v, &["config", "tabs", "phase", "ownPreferred", "inFlight", "retryAtMs", "failures"])
+                .map_err(boxed)?;
+            Ok(MeetingState {
+                config: o.or_default("config").map_err(boxed)?,
+                tabs: o.or_default("tabs").map_err(boxed)?,
+                phase: o.or_default("phase").map_err(boxed)?,
+                own_preferred: o.opt("ownPreferred").map_err(boxed)?,
+                in_flight: o.opt("inFlight").map_err(boxed)?,
+                retry_at_ms: o.opt("retryAtMs").map_err(boxed)?,
+                failures: o.or_default("failures").map_err(boxed)?,
+            })
+        }
+        read(v).map_err(|e| *e)
     }
 }
 
@@ -694,7 +719,7 @@ pub fn meeting_step(
 /// Everything [`meeting_step`] refuses, in order: `now_ms`, the stored state (the empty state is
 /// valid), the event, then a `configure` event's safety expiry, which is returned parsed.
 #[inline(never)]
-fn check_step(state: Option<&MeetingState>, event: &MeetingEvent, now_ms: f64) -> Result<Option<u32>, Refusal> {
+fn check_step(state: Option<&MeetingState>, event: &MeetingEvent, now_ms: f64) -> Result<Option<u32>, Boxed> {
     if !now_ms.is_finite() || now_ms < 0.0 {
         return Err(invalid(
             "nowMs",
@@ -706,19 +731,14 @@ fn check_step(state: Option<&MeetingState>, event: &MeetingEvent, now_ms: f64) -
     }
     validate_event(event)?;
     match event {
-        MeetingEvent::Configure { safety_expiry: Some(text), .. } => {
-            parse_safety_expiry(text).map(Some).map_err(Box::new)
-        }
+        MeetingEvent::Configure { safety_expiry: Some(text), .. } => parse_safety_expiry(text).map(Some).map_err(boxed),
         _ => Ok(None),
     }
 }
 
-/// A refusal of the checks, boxed: a `?` on a `Result<(), Refusal>` moves one pointer instead of
-/// a whole [`PresenceError`], and the checks have many of them.
-type Refusal = Box<PresenceError>;
-
-fn invalid(field: &'static str, reason: String) -> Refusal {
-    Box::new(PresenceError::InvalidMeeting { field, reason })
+/// A refusal of the checks, boxed ([`Boxed`]): the checks have many `?`.
+fn invalid(field: &'static str, reason: String) -> Boxed {
+    boxed(PresenceError::InvalidMeeting { field, reason })
 }
 
 impl MeetingState {
@@ -951,7 +971,7 @@ impl MeetingState {
         self.in_flight = Some(in_flight);
     }
 
-    fn validate(&self) -> Result<(), Refusal> {
+    fn validate(&self) -> Result<(), Boxed> {
         let secs = self.config.safety_expiry_seconds;
         if !(MIN_SAFETY_EXPIRY_SECONDS..=MAX_SAFETY_EXPIRY_SECONDS).contains(&secs) {
             return Err(invalid("config", format!("safetyExpirySeconds must be 300 to 86400; got {secs}")));
@@ -988,7 +1008,7 @@ impl MeetingState {
     }
 }
 
-fn validate_event(event: &MeetingEvent) -> Result<(), Refusal> {
+fn validate_event(event: &MeetingEvent) -> Result<(), Boxed> {
     match event {
         MeetingEvent::Configure { .. }
         | MeetingEvent::BrowserStart {}
@@ -1035,13 +1055,13 @@ fn validate_event(event: &MeetingEvent) -> Result<(), Refusal> {
 }
 
 /// A status of ours in the stored state (`phase` or `inFlight`).
-fn check_ours(o: &Ours) -> Result<(), Refusal> {
+fn check_ours(o: &Ours) -> Result<(), Boxed> {
     check_preferred_pair("phase", &o.availability, &o.activity)?;
     check_time("phase", o.expires_at_ms)?;
     check_presence("phase", &o.before)
 }
 
-fn check_tab_id(field: &'static str, id: i64) -> Result<(), Refusal> {
+fn check_tab_id(field: &'static str, id: i64) -> Result<(), Boxed> {
     if (0..=MAX_SAFE_INTEGER).contains(&id) {
         Ok(())
     } else {
@@ -1049,7 +1069,7 @@ fn check_tab_id(field: &'static str, id: i64) -> Result<(), Refusal> {
     }
 }
 
-fn check_time(field: &'static str, ms: f64) -> Result<(), Refusal> {
+fn check_time(field: &'static str, ms: f64) -> Result<(), Boxed> {
     if ms.is_finite() {
         Ok(())
     } else {
@@ -1057,7 +1077,7 @@ fn check_time(field: &'static str, ms: f64) -> Result<(), Refusal> {
     }
 }
 
-fn check_id(field: &'static str, id: &str) -> Result<(), Refusal> {
+fn check_id(field: &'static str, id: &str) -> Result<(), Boxed> {
     if id.is_empty() || id.len() > 2048 || id.chars().any(char::is_control) {
         Err(invalid(
             field,
@@ -1068,7 +1088,7 @@ fn check_id(field: &'static str, id: &str) -> Result<(), Refusal> {
     }
 }
 
-fn check_word(field: &'static str, w: &str) -> Result<(), Refusal> {
+fn check_word(field: &'static str, w: &str) -> Result<(), Boxed> {
     if w.is_empty() || w.len() > 64 || !w.bytes().all(|b| b.is_ascii_alphanumeric()) {
         Err(invalid(field, format!("availability and activity are 1 to 64 ASCII letters or digits; got {}", quote(w))))
     } else {
@@ -1076,12 +1096,12 @@ fn check_word(field: &'static str, w: &str) -> Result<(), Refusal> {
     }
 }
 
-fn check_presence(field: &'static str, p: &Presence) -> Result<(), Refusal> {
+fn check_presence(field: &'static str, p: &Presence) -> Result<(), Boxed> {
     check_word(field, &p.availability)?;
     check_word(field, &p.activity)
 }
 
-fn check_preferred_pair(field: &'static str, availability: &str, activity: &str) -> Result<(), Refusal> {
+fn check_preferred_pair(field: &'static str, availability: &str, activity: &str) -> Result<(), Boxed> {
     // Exact Graph spelling: the state holds what the machine itself wrote.
     if PREFERRED_PAIRS.iter().any(|(av, act)| av.as_str() == availability && act.as_str() == activity) {
         Ok(())

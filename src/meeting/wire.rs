@@ -186,11 +186,21 @@ fn required(field: &str, kind: &str) -> PresenceError {
 
 /// A field the event type `kind` requires: absent and `null` are refused with [`required`].
 #[inline]
-fn need<T: FromValue>(o: &Obj<'_>, field: &str, kind: &str) -> Result<T, PresenceError> {
-    match o.opt(field)? {
+fn need<T: FromValue>(o: &Obj<'_>, field: &str, kind: &str) -> Result<T, Boxed> {
+    match o.opt(field).map_err(boxed)? {
         Some(x) => Ok(x),
-        None => Err(required(field, kind)),
+        None => Err(boxed(required(field, kind))),
     }
+}
+
+/// A refusal moved as a pointer: each `?` on a `Result<_, Boxed>` copies four bytes instead of
+/// a whole [`PresenceError`]. The meeting readers and checks use it inside and unbox once, where
+/// a [`FromValue`] impl or [`super::meeting_step`] returns.
+pub(crate) type Boxed = Box<PresenceError>;
+
+#[inline(never)]
+pub(crate) fn boxed(e: PresenceError) -> Boxed {
+    Box::new(e)
 }
 
 /// An event is read straight into its variant: a key no event has is refused and named (as
@@ -198,74 +208,76 @@ fn need<T: FromValue>(o: &Obj<'_>, field: &str, kind: &str) -> Result<T, Presenc
 /// (`null` counts as absent), then the variant's own fields are read.
 impl FromValue for MeetingEvent {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        let o = Obj::strict(v, &EVENT_FIELDS)?;
-        let ty: EventType = o.req("type")?;
-        let (kind, allowed): (&str, &[&str]) = match ty {
-            EventType::Configure => ("configure", &["status", "safetyExpiry"]),
-            EventType::Join => ("join", &["tabId", "site", "meetingId", "ownPreferred"]),
-            EventType::Leave => ("leave", &["tabId"]),
-            EventType::TabClosed => ("tabClosed", &["tabId"]),
-            EventType::TabNavigated => ("tabNavigated", &["tabId", "meeting"]),
-            EventType::PresenceRead => ("presenceRead", &["availability", "activity"]),
-            EventType::RequestResult => ("requestResult", &["request", "ok", "retryAfterMs", "status"]),
-            EventType::WorkerStart => ("workerStart", &["liveTabIds"]),
-            EventType::BrowserStart => ("browserStart", &[]),
-            EventType::RetryDue => ("retryDue", &[]),
-            EventType::UserChanged => ("userChanged", &[]),
-        };
-        let set = |field: &str| o.get(field).is_some_and(|v| *v != Value::Null);
-        if let Some(field) = EVENT_FIELDS.iter().skip(1).find(|f| set(f) && !allowed.contains(f)) {
-            return Err(refused(format!("{field} is not used by a {kind} event; remove it")));
-        }
-        // Every event that has a tab id reads it first.
-        let tab_id = match ty {
-            EventType::Join | EventType::Leave | EventType::TabClosed | EventType::TabNavigated => {
-                need(&o, "tabId", kind)?
-            }
-            _ => 0,
-        };
-        Ok(match ty {
-            EventType::Configure => MeetingEvent::Configure {
-                status: match o.opt("status")? {
-                    Some(StatusField::Meeting(s)) => Some(s),
-                    Some(StatusField::Http(n)) => {
-                        return Err(refused(format!("status must be \"Busy\" or \"DoNotDisturb\"; got {n}")))
-                    }
-                    None => None,
-                },
-                safety_expiry: o.opt("safetyExpiry")?,
-            },
-            EventType::Join => MeetingEvent::Join {
-                tab_id,
-                site: need(&o, "site", kind)?,
-                meeting_id: need(&o, "meetingId", kind)?,
-                own_preferred: o.opt("ownPreferred")?,
-            },
-            EventType::Leave => MeetingEvent::Leave { tab_id },
-            EventType::TabClosed => MeetingEvent::TabClosed { tab_id },
-            EventType::TabNavigated => MeetingEvent::TabNavigated { tab_id, meeting: o.opt("meeting")? },
-            EventType::PresenceRead => MeetingEvent::PresenceRead {
-                availability: need(&o, "availability", kind)?,
-                activity: need(&o, "activity", kind)?,
-            },
-            EventType::RequestResult => MeetingEvent::RequestResult {
-                request: need(&o, "request", kind)?,
-                ok: need(&o, "ok", kind)?,
-                retry_after_ms: o.opt("retryAfterMs")?,
-                status: match o.opt("status")? {
-                    Some(StatusField::Http(n)) => Some(n),
-                    Some(StatusField::Meeting(s)) => {
-                        return Err(refused(format!("status must be an HTTP status number; got \"{}\"", s.as_str())))
-                    }
-                    None => None,
-                },
-            },
-            EventType::WorkerStart => MeetingEvent::WorkerStart { live_tab_ids: need(&o, "liveTabIds", kind)? },
-            EventType::BrowserStart => MeetingEvent::BrowserStart {},
-            EventType::RetryDue => MeetingEvent::RetryDue {},
-            EventType::UserChanged => MeetingEvent::UserChanged {},
-        })
+        read_event(v).map_err(|e| *e)
     }
+}
+
+fn read_event(v: &Value) -> Result<MeetingEvent, Boxed> {
+    let o = Obj::strict(v, &EVENT_FIELDS).map_err(boxed)?;
+    let ty: EventType = o.req("type").map_err(boxed)?;
+    let (kind, allowed): (&str, &[&str]) = match ty {
+        EventType::Configure => ("configure", &["status", "safetyExpiry"]),
+        EventType::Join => ("join", &["tabId", "site", "meetingId", "ownPreferred"]),
+        EventType::Leave => ("leave", &["tabId"]),
+        EventType::TabClosed => ("tabClosed", &["tabId"]),
+        EventType::TabNavigated => ("tabNavigated", &["tabId", "meeting"]),
+        EventType::PresenceRead => ("presenceRead", &["availability", "activity"]),
+        EventType::RequestResult => ("requestResult", &["request", "ok", "retryAfterMs", "status"]),
+        EventType::WorkerStart => ("workerStart", &["liveTabIds"]),
+        EventType::BrowserStart => ("browserStart", &[]),
+        EventType::RetryDue => ("retryDue", &[]),
+        EventType::UserChanged => ("userChanged", &[]),
+    };
+    let set = |field: &str| o.get(field).is_some_and(|v| *v != Value::Null);
+    if let Some(field) = EVENT_FIELDS.iter().skip(1).find(|f| set(f) && !allowed.contains(f)) {
+        return Err(boxed(refused(format!("{field} is not used by a {kind} event; remove it"))));
+    }
+    // Every event that has a tab id reads it first.
+    let tab_id = match ty {
+        EventType::Join | EventType::Leave | EventType::TabClosed | EventType::TabNavigated => need(&o, "tabId", kind)?,
+        _ => 0,
+    };
+    Ok(match ty {
+        EventType::Configure => MeetingEvent::Configure {
+            status: match o.opt("status").map_err(boxed)? {
+                Some(StatusField::Meeting(s)) => Some(s),
+                Some(StatusField::Http(n)) => {
+                    return Err(boxed(refused(format!("status must be \"Busy\" or \"DoNotDisturb\"; got {n}"))))
+                }
+                None => None,
+            },
+            safety_expiry: o.opt("safetyExpiry").map_err(boxed)?,
+        },
+        EventType::Join => MeetingEvent::Join {
+            tab_id,
+            site: need(&o, "site", kind)?,
+            meeting_id: need(&o, "meetingId", kind)?,
+            own_preferred: o.opt("ownPreferred").map_err(boxed)?,
+        },
+        EventType::Leave => MeetingEvent::Leave { tab_id },
+        EventType::TabClosed => MeetingEvent::TabClosed { tab_id },
+        EventType::TabNavigated => MeetingEvent::TabNavigated { tab_id, meeting: o.opt("meeting").map_err(boxed)? },
+        EventType::PresenceRead => MeetingEvent::PresenceRead {
+            availability: need(&o, "availability", kind)?,
+            activity: need(&o, "activity", kind)?,
+        },
+        EventType::RequestResult => MeetingEvent::RequestResult {
+            request: need(&o, "request", kind)?,
+            ok: need(&o, "ok", kind)?,
+            retry_after_ms: o.opt("retryAfterMs").map_err(boxed)?,
+            status: match o.opt("status").map_err(boxed)? {
+                Some(StatusField::Http(n)) => Some(n),
+                Some(StatusField::Meeting(s)) => {
+                    return Err(boxed(refused(format!("status must be an HTTP status number; got \"{}\"", s.as_str()))))
+                }
+                None => None,
+            },
+        },
+        EventType::WorkerStart => MeetingEvent::WorkerStart { live_tab_ids: need(&o, "liveTabIds", kind)? },
+        EventType::BrowserStart => MeetingEvent::BrowserStart {},
+        EventType::RetryDue => MeetingEvent::RetryDue {},
+        EventType::UserChanged => MeetingEvent::UserChanged {},
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
