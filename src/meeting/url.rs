@@ -255,12 +255,7 @@ pub fn match_meeting(url: &str, custom_patterns: &[String]) -> Result<Option<Mee
     // A loop rather than `collect::<Result<Vec<_>, _>>()`: the same, in less wasm.
     let mut patterns = Vec::with_capacity(custom_patterns.len());
     for p in custom_patterns {
-        patterns.push(validate_pattern(p).map_err(|e| match e {
-            PresenceError::InvalidMeeting { reason, .. } => {
-                PresenceError::InvalidMeeting { field: "customPatterns", reason }
-            }
-            other => other,
-        })?);
+        patterns.push(checked_pattern(p, "customPatterns")?);
     }
     let Some(parts) = split_https(url) else {
         return Ok(None);
@@ -312,9 +307,9 @@ fn match_builtin(p: &Parts<'_>) -> Option<MeetingMatch> {
 /// `/landing`, `/lookup/...`, `/new` and everything else on the host are not meetings.
 fn meet_code(path: &str) -> Option<String> {
     let code = path.strip_prefix('/')?;
-    let groups: Vec<&str> = code.split('-').collect();
-    let shape_ok = groups.len() == 3
-        && groups.iter().zip([3, 4, 3]).all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_alphabetic()));
+    // Twelve bytes: letters, with the dashes at 3 and 8.
+    let shape_ok = code.len() == 12
+        && code.bytes().enumerate().all(|(i, b)| if i == 3 || i == 8 { b == b'-' } else { b.is_ascii_alphabetic() });
     shape_ok.then(|| code.to_ascii_lowercase())
 }
 
@@ -422,8 +417,15 @@ fn whereby_room(path: &str) -> Option<String> {
 /// assert!(validate_pattern("http://jitsi.example.org/*").is_err());
 /// ```
 pub fn validate_pattern(p: &str) -> Result<CustomPattern, PresenceError> {
+    checked_pattern(p, "customPattern")
+}
+
+/// [`validate_pattern`], refusing with `field` (`customPatterns` when [`match_meeting`] checks
+/// the list).
+#[inline(never)]
+fn checked_pattern(p: &str, field: &'static str) -> Result<CustomPattern, PresenceError> {
     parse_pattern(p).map_err(|why| PresenceError::InvalidMeeting {
-        field: "customPattern",
+        field,
         reason: format!(
             "pattern {}: {why}; write https://host/path with an exact host or one leading \
              `*.` label, an optional port, and `*` only in the path (e.g. https://*.video.example.com/room/*)",
@@ -543,6 +545,24 @@ mod tests {
         assert_eq!(site("https://meet.jit.si/stat"), Some((Site::Jitsi, "stat".into())));
         assert_eq!(site("https://whereby.com/price"), Some((Site::Whereby, "price".into())));
         assert!(!in_list(WHEREBY_NON_ROOMS, "", true));
+    }
+
+    #[test]
+    fn meet_codes_are_three_four_three_letters() {
+        assert_eq!(meet_code("/ABC-defg-hij").as_deref(), Some("abc-defg-hij"));
+        for bad in [
+            "/abc-defg-hi",
+            "/abcd-efg-hij",
+            "/abc-defg-hij-",
+            "/ab1-defg-hij",
+            "/abc--efg-hij",
+            "/abc-defg-h\u{ef}j",
+            "/abc_defg_hij",
+            "abc-defg-hij",
+            "/",
+        ] {
+            assert_eq!(meet_code(bad), None, "{bad}");
+        }
     }
 
     #[test]
