@@ -745,15 +745,28 @@ impl MeetingState {
     /// Drops what Graph has already expired by itself.
     fn forget_expired(&mut self, now: f64) {
         let live = |o: &Ours| o.expires_at_ms > now;
-        self.phase = match std::mem::take(&mut self.phase) {
-            Phase::Holding { ours } => Phase::Holding { ours: ours.filter(live) },
-            // Keep what was there before, so the next read can still tell a change by someone else.
-            Phase::Snapshot { resume: Some(o), .. } if !live(&o) => {
-                Phase::Snapshot { resume: None, before: Some(o.before) }
+        let expired = |o: &Ours| !live(o);
+        // In place: moving whole phases around costs more wasm than these few writes.
+        let ended = match &mut self.phase {
+            Phase::Holding { ours } => {
+                if ours.as_ref().is_some_and(expired) {
+                    *ours = None;
+                }
+                false
             }
-            Phase::Checking { ours } | Phase::Restoring { ours } if !live(&ours) => Phase::Idle,
-            other => other,
+            // Keep what was there before, so the next read can still tell a change by someone else.
+            Phase::Snapshot { resume, before } => {
+                if let Some(o) = resume.take_if(|o| expired(o)) {
+                    *before = Some(o.before);
+                }
+                false
+            }
+            Phase::Checking { ours } | Phase::Restoring { ours } => expired(ours),
+            Phase::Idle | Phase::Setting { .. } => false,
         };
+        if ended {
+            self.phase = Phase::Idle;
+        }
         if self.own_preferred.as_ref().is_some_and(|o| o.expires_at_ms <= now) {
             self.own_preferred = None;
         }
