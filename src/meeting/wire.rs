@@ -187,9 +187,10 @@ fn required(field: &str, kind: &str) -> PresenceError {
 /// A field the event type `kind` requires: absent and `null` are refused with [`required`].
 #[inline]
 fn need<T: FromValue>(o: &Obj<'_>, field: &str, kind: &str) -> Result<T, Boxed> {
-    match o.opt(field).map_err(boxed)? {
-        Some(x) => Ok(x),
-        None => Err(boxed(required(field, kind))),
+    // Through `req` (not `opt`): the state readers use the same instances.
+    match o.get(field) {
+        None | Some(Value::Null) => Err(boxed(required(field, kind))),
+        Some(_) => o.req(field).map_err(boxed),
     }
 }
 
