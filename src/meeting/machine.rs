@@ -957,8 +957,8 @@ impl MeetingState {
                     before: before.clone(),
                 };
                 let effect = Effect::SetPreferredPresence {
-                    availability: status.into(),
-                    activity: status.into(),
+                    availability: ours.availability.clone(),
+                    activity: ours.activity.clone(),
                     expiration: format_duration(u64::from(seconds)),
                 };
                 (effect, InFlight::Set { ours })
