@@ -252,10 +252,10 @@ fn segments(path: &str) -> Vec<&str> {
 /// ```
 #[inline(never)]
 pub fn match_meeting(url: &str, custom_patterns: &[String]) -> Result<Option<MeetingMatch>, PresenceError> {
-    // A loop rather than `collect::<Result<Vec<_>, _>>()`: the same, in less wasm.
-    let mut patterns = Vec::with_capacity(custom_patterns.len());
+    // Every pattern is checked first, whatever the URL; the few that there are are parsed again
+    // when matched, which takes less wasm than keeping them in a Vec.
     for p in custom_patterns {
-        patterns.push(checked_pattern(p, "customPatterns")?);
+        checked_pattern(p, "customPatterns")?;
     }
     let Some(parts) = split_https(url) else {
         return Ok(None);
@@ -263,7 +263,8 @@ pub fn match_meeting(url: &str, custom_patterns: &[String]) -> Result<Option<Mee
     if let Some(m) = match_builtin(&parts) {
         return Ok(Some(m));
     }
-    Ok(patterns.iter().find(|p| p.matches_parts(&parts)).map(|_| MeetingMatch {
+    let matches = |p: &String| parse_pattern(p).is_ok_and(|p| p.matches_parts(&parts));
+    Ok(custom_patterns.iter().any(matches).then(|| MeetingMatch {
         site: Site::Custom,
         meeting_id: match parts.port {
             Some(port) => format!("{}:{}{}", parts.host, port, parts.path),
