@@ -666,7 +666,7 @@ pub fn meeting_step(
                 None => s.tabs.push(MeetingTab { tab_id, site, meeting_id, joined_at_ms: now_ms }),
             }
         }
-        MeetingEvent::Leave { tab_id } | MeetingEvent::TabClosed { tab_id } => s.tabs.retain(|t| t.tab_id != tab_id),
+        MeetingEvent::Leave { tab_id } | MeetingEvent::TabClosed { tab_id } => s.remove_tab(tab_id),
         MeetingEvent::TabNavigated { tab_id, meeting } => match meeting {
             // A tab we do not count that opens a meeting page is in the lobby: `join` comes later.
             Some(m) => {
@@ -675,7 +675,7 @@ pub fn meeting_step(
                     tab.meeting_id = m.meeting_id;
                 }
             }
-            None => s.tabs.retain(|t| t.tab_id != tab_id),
+            None => s.remove_tab(tab_id),
         },
         MeetingEvent::PresenceRead { availability, activity } => {
             if s.in_flight == Some(InFlight::Read) {
@@ -690,12 +690,10 @@ pub fn meeting_step(
         }
         MeetingEvent::WorkerStart { live_tab_ids } => {
             s.tabs.retain(|t| live_tab_ids.contains(&t.tab_id));
-            s.lose_in_flight();
             restart = true;
         }
         MeetingEvent::BrowserStart {} => {
             s.tabs.clear();
-            s.lose_in_flight();
             restart = true;
         }
         MeetingEvent::RetryDue {} => force = true,
@@ -705,6 +703,10 @@ pub fn meeting_step(
                 Phase::Snapshot { .. } | Phase::Setting { .. } | Phase::Holding { .. } => Phase::Holding { ours: None },
             };
         }
+    }
+    // Either start: the answer to what was in flight is lost.
+    if restart {
+        s.lose_in_flight();
     }
     s.reconcile();
 
@@ -742,6 +744,12 @@ fn invalid(field: &'static str, reason: String) -> Boxed {
 }
 
 impl MeetingState {
+    /// Forgets the tab `tab_id` (if counted).
+    #[inline(never)]
+    fn remove_tab(&mut self, tab_id: i64) {
+        self.tabs.retain(|t| t.tab_id != tab_id);
+    }
+
     /// Drops what Graph has already expired by itself.
     fn forget_expired(&mut self, now: f64) {
         let live = |o: &Ours| o.expires_at_ms > now;
