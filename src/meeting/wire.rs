@@ -124,23 +124,27 @@ fn refused(message: String) -> PresenceError {
 /// a combination its `type` does not have is refused by [`phase_refusal`].
 impl FromValue for Phase {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        let o = Obj::strict(v, &["type", "resume", "before", "ours"])?;
-        let kind: PhaseType = o.req("type")?;
-        let resume: Option<Ours> = o.opt("resume")?;
-        let before: Option<Presence> = o.opt("before")?;
-        let ours: Option<Ours> = o.opt("ours")?;
-        Ok(match (kind, resume, before, ours) {
-            (PhaseType::Idle, None, None, None) => Phase::Idle,
-            (PhaseType::Snapshot, resume, before, None) => Phase::Snapshot { resume, before },
-            (PhaseType::Setting, None, Some(before), None) => Phase::Setting { before },
-            (PhaseType::Holding, None, None, ours) => Phase::Holding { ours },
-            (PhaseType::Checking, None, None, Some(ours)) => Phase::Checking { ours },
-            (PhaseType::Restoring, None, None, Some(ours)) => Phase::Restoring { ours },
-            (kind, resume, before, ours) => {
-                return Err(phase_refusal(kind, [resume.is_some(), before.is_some(), ours.is_some()]))
-            }
-        })
+        read_phase(v).map_err(|e| *e)
     }
+}
+
+fn read_phase(v: &Value) -> Result<Phase, Boxed> {
+    let o = Obj::strict(v, &["type", "resume", "before", "ours"]).map_err(boxed)?;
+    let kind: PhaseType = o.req("type").map_err(boxed)?;
+    let resume: Option<Ours> = o.opt("resume").map_err(boxed)?;
+    let before: Option<Presence> = o.opt("before").map_err(boxed)?;
+    let ours: Option<Ours> = o.opt("ours").map_err(boxed)?;
+    Ok(match (kind, resume, before, ours) {
+        (PhaseType::Idle, None, None, None) => Phase::Idle,
+        (PhaseType::Snapshot, resume, before, None) => Phase::Snapshot { resume, before },
+        (PhaseType::Setting, None, Some(before), None) => Phase::Setting { before },
+        (PhaseType::Holding, None, None, ours) => Phase::Holding { ours },
+        (PhaseType::Checking, None, None, Some(ours)) => Phase::Checking { ours },
+        (PhaseType::Restoring, None, None, Some(ours)) => Phase::Restoring { ours },
+        (kind, resume, before, ours) => {
+            return Err(boxed(phase_refusal(kind, [resume.is_some(), before.is_some(), ours.is_some()])))
+        }
+    })
 }
 
 /// Why a phase of type `kind` with these parts (`resume`, `before`, `ours` present) is refused:
@@ -168,13 +172,14 @@ impl FromValue for InFlight {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
         let o = Obj::strict(v, &["type", "ours"])?;
         let kind: RequestKind = o.req("type")?;
-        match (kind, o.opt("ours")?) {
-            (RequestKind::Read, None) => Ok(InFlight::Read),
-            (RequestKind::Restore, None) => Ok(InFlight::Restore),
-            (RequestKind::Set, Some(ours)) => Ok(InFlight::Set { ours }),
-            (RequestKind::Set, None) => Err(refused("inFlight set needs ours".into())),
-            (_, Some(_)) => Err(refused("only an inFlight set has ours".into())),
-        }
+        let message = match (kind, o.opt("ours")?) {
+            (RequestKind::Read, None) => return Ok(InFlight::Read),
+            (RequestKind::Restore, None) => return Ok(InFlight::Restore),
+            (RequestKind::Set, Some(ours)) => return Ok(InFlight::Set { ours }),
+            (RequestKind::Set, None) => "inFlight set needs ours",
+            (_, Some(_)) => "only an inFlight set has ours",
+        };
+        Err(refused(message.into()))
     }
 }
 
