@@ -392,6 +392,7 @@ impl Out {
         self.put(key, Value::Num(x))
     }
 
+    #[inline(never)]
     pub(crate) fn done(&mut self) -> Value {
         Value::Obj(std::mem::take(&mut self.0))
     }
