@@ -1019,8 +1019,7 @@ impl MeetingState {
             check_ours(ours)?;
         }
         if let Some(own) = &self.own_preferred {
-            check_preferred_pair("ownPreferred", &own.availability, &own.activity)?;
-            check_time("ownPreferred", own.expires_at_ms)?;
+            check_own(own)?;
         }
         if let Some(at) = self.retry_at_ms {
             check_time("retryAtMs", at)?;
@@ -1039,8 +1038,7 @@ fn validate_event(event: &MeetingEvent) -> Result<(), Boxed> {
             check_tab_id("tabId", *tab_id)?;
             check_id("meetingId", meeting_id)?;
             if let Some(own) = own_preferred {
-                check_preferred_pair("ownPreferred", &own.availability, &own.activity)?;
-                check_time("ownPreferred", own.expires_at_ms)?;
+                check_own(own)?;
             }
             Ok(())
         }
@@ -1073,6 +1071,12 @@ fn validate_event(event: &MeetingEvent) -> Result<(), Boxed> {
             live_tab_ids.iter().try_for_each(|id| check_tab_id("liveTabIds", *id))
         }
     }
+}
+
+/// The popup's own status, in the stored state or on a join.
+fn check_own(own: &OwnPreferred) -> Result<(), Boxed> {
+    check_preferred_pair("ownPreferred", &own.availability, &own.activity)?;
+    check_time("ownPreferred", own.expires_at_ms)
 }
 
 /// A status of ours in the stored state (`phase` or `inFlight`).
