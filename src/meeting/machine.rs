@@ -96,7 +96,7 @@ use serde::{Deserialize, Serialize};
 use crate::value::{pick, FromValue, Obj, Value};
 
 use super::url::Site;
-use super::wire::{WireInFlight, WirePhase};
+use super::wire::{boxed, Boxed, WireInFlight, WirePhase};
 use crate::availability::PREFERRED_PAIRS;
 use crate::duration::Duration;
 use crate::error::{quote, show_number, PresenceError};
@@ -469,76 +469,101 @@ impl FromValue for RequestKind {
 
 impl FromValue for MeetingConfig {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        let o = Obj::strict(v, &["status", "safetyExpirySeconds"])?;
-        let d = Self::default();
-        Ok(Self {
-            status: o.or("status", d.status)?,
-            safety_expiry_seconds: o.or("safetyExpirySeconds", d.safety_expiry_seconds)?,
-        })
+        fn read(v: &Value) -> Result<MeetingConfig, Boxed> {
+            let o = Obj::strict(v, &["status", "safetyExpirySeconds"]).map_err(boxed)?;
+            let d = MeetingConfig::default();
+            Ok(MeetingConfig {
+                status: o.or("status", d.status).map_err(boxed)?,
+                safety_expiry_seconds: o.or("safetyExpirySeconds", d.safety_expiry_seconds).map_err(boxed)?,
+            })
+        }
+        read(v).map_err(|e| *e)
     }
 }
 
 impl FromValue for Presence {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        let o = Obj::strict(v, &["availability", "activity"])?;
-        Ok(Self { availability: o.req("availability")?, activity: o.req("activity")? })
+        fn read(v: &Value) -> Result<Presence, Boxed> {
+            let o = Obj::strict(v, &["availability", "activity"]).map_err(boxed)?;
+            Ok(Presence {
+                availability: o.req("availability").map_err(boxed)?,
+                activity: o.req("activity").map_err(boxed)?,
+            })
+        }
+        read(v).map_err(|e| *e)
     }
 }
 
 impl FromValue for OwnPreferred {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        let o = Obj::strict(v, &["availability", "activity", "expiresAtMs"])?;
-        Ok(Self {
-            availability: o.req("availability")?,
-            activity: o.req("activity")?,
-            expires_at_ms: o.req("expiresAtMs")?,
-        })
+        fn read(v: &Value) -> Result<OwnPreferred, Boxed> {
+            let o = Obj::strict(v, &["availability", "activity", "expiresAtMs"]).map_err(boxed)?;
+            Ok(OwnPreferred {
+                availability: o.req("availability").map_err(boxed)?,
+                activity: o.req("activity").map_err(boxed)?,
+                expires_at_ms: o.req("expiresAtMs").map_err(boxed)?,
+            })
+        }
+        read(v).map_err(|e| *e)
     }
 }
 
 impl FromValue for Ours {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        let o = Obj::strict(v, &["availability", "activity", "expiresAtMs", "before"])?;
-        Ok(Self {
-            availability: o.req("availability")?,
-            activity: o.req("activity")?,
-            expires_at_ms: o.req("expiresAtMs")?,
-            before: o.req("before")?,
-        })
+        fn read(v: &Value) -> Result<Ours, Boxed> {
+            let o = Obj::strict(v, &["availability", "activity", "expiresAtMs", "before"]).map_err(boxed)?;
+            Ok(Ours {
+                availability: o.req("availability").map_err(boxed)?,
+                activity: o.req("activity").map_err(boxed)?,
+                expires_at_ms: o.req("expiresAtMs").map_err(boxed)?,
+                before: o.req("before").map_err(boxed)?,
+            })
+        }
+        read(v).map_err(|e| *e)
     }
 }
 
 impl FromValue for MeetingTab {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        let o = Obj::strict(v, &["tabId", "site", "meetingId", "joinedAtMs"])?;
-        Ok(Self {
-            tab_id: o.req("tabId")?,
-            site: o.req("site")?,
-            meeting_id: o.req("meetingId")?,
-            joined_at_ms: o.req("joinedAtMs")?,
-        })
+        fn read(v: &Value) -> Result<MeetingTab, Boxed> {
+            let o = Obj::strict(v, &["tabId", "site", "meetingId", "joinedAtMs"]).map_err(boxed)?;
+            Ok(MeetingTab {
+                tab_id: o.req("tabId").map_err(boxed)?,
+                site: o.req("site").map_err(boxed)?,
+                meeting_id: o.req("meetingId").map_err(boxed)?,
+                joined_at_ms: o.req("joinedAtMs").map_err(boxed)?,
+            })
+        }
+        read(v).map_err(|e| *e)
     }
 }
 
 impl FromValue for TabMeeting {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        let o = Obj::strict(v, &["site", "meetingId"])?;
-        Ok(Self { site: o.req("site")?, meeting_id: o.req("meetingId")? })
+        fn read(v: &Value) -> Result<TabMeeting, Boxed> {
+            let o = Obj::strict(v, &["site", "meetingId"]).map_err(boxed)?;
+            Ok(TabMeeting { site: o.req("site").map_err(boxed)?, meeting_id: o.req("meetingId").map_err(boxed)? })
+        }
+        read(v).map_err(|e| *e)
     }
 }
 
 impl FromValue for MeetingState {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        let o = Obj::strict(v, &["config", "tabs", "phase", "ownPreferred", "inFlight", "retryAtMs", "failures"])?;
-        Ok(Self {
-            config: o.or_default("config")?,
-            tabs: o.or_default("tabs")?,
-            phase: o.or_default("phase")?,
-            own_preferred: o.opt("ownPreferred")?,
-            in_flight: o.opt("inFlight")?,
-            retry_at_ms: o.opt("retryAtMs")?,
-            failures: o.or_default("failures")?,
-        })
+        fn read(v: &Value) -> Result<MeetingState, Boxed> {
+            let o = Obj::strict(v, &["config", "tabs", "phase", "ownPreferred", "inFlight", "retryAtMs", "failures"])
+                .map_err(boxed)?;
+            Ok(MeetingState {
+                config: o.or_default("config").map_err(boxed)?,
+                tabs: o.or_default("tabs").map_err(boxed)?,
+                phase: o.or_default("phase").map_err(boxed)?,
+                own_preferred: o.opt("ownPreferred").map_err(boxed)?,
+                in_flight: o.opt("inFlight").map_err(boxed)?,
+                retry_at_ms: o.opt("retryAtMs").map_err(boxed)?,
+                failures: o.or_default("failures").map_err(boxed)?,
+            })
+        }
+        read(v).map_err(|e| *e)
     }
 }
 
@@ -609,15 +634,9 @@ pub fn meeting_step(
     event: MeetingEvent,
     now_ms: f64,
 ) -> Result<StepOutput, PresenceError> {
-    if !now_ms.is_finite() || now_ms < 0.0 {
-        return Err(invalid(
-            "nowMs",
-            format!("must be a finite, non-negative number of ms; got {}", show_number(now_ms)),
-        ));
-    }
+    // The only `?` while `state` and `event` are owned: one copy of their drop glue.
+    let safety_expiry_seconds = check_step(state.as_ref(), &event, now_ms).map_err(|e| *e)?;
     let mut s = state.unwrap_or_default();
-    s.validate()?;
-    validate_event(&event)?;
 
     let mut effects = Vec::new();
     let was_active = !s.tabs.is_empty();
@@ -627,9 +646,9 @@ pub fn meeting_step(
 
     s.forget_expired(now_ms);
     match event {
-        MeetingEvent::Configure { status, safety_expiry } => {
-            if let Some(text) = safety_expiry {
-                s.config.safety_expiry_seconds = parse_safety_expiry(&text)?;
+        MeetingEvent::Configure { status, .. } => {
+            if let Some(seconds) = safety_expiry_seconds {
+                s.config.safety_expiry_seconds = seconds;
             }
             if let Some(status) = status {
                 s.config.status = status;
@@ -647,7 +666,7 @@ pub fn meeting_step(
                 None => s.tabs.push(MeetingTab { tab_id, site, meeting_id, joined_at_ms: now_ms }),
             }
         }
-        MeetingEvent::Leave { tab_id } | MeetingEvent::TabClosed { tab_id } => s.tabs.retain(|t| t.tab_id != tab_id),
+        MeetingEvent::Leave { tab_id } | MeetingEvent::TabClosed { tab_id } => s.remove_tab(tab_id),
         MeetingEvent::TabNavigated { tab_id, meeting } => match meeting {
             // A tab we do not count that opens a meeting page is in the lobby: `join` comes later.
             Some(m) => {
@@ -656,7 +675,7 @@ pub fn meeting_step(
                     tab.meeting_id = m.meeting_id;
                 }
             }
-            None => s.tabs.retain(|t| t.tab_id != tab_id),
+            None => s.remove_tab(tab_id),
         },
         MeetingEvent::PresenceRead { availability, activity } => {
             if s.in_flight == Some(InFlight::Read) {
@@ -671,12 +690,10 @@ pub fn meeting_step(
         }
         MeetingEvent::WorkerStart { live_tab_ids } => {
             s.tabs.retain(|t| live_tab_ids.contains(&t.tab_id));
-            s.lose_in_flight();
             restart = true;
         }
         MeetingEvent::BrowserStart {} => {
             s.tabs.clear();
-            s.lose_in_flight();
             restart = true;
         }
         MeetingEvent::RetryDue {} => force = true,
@@ -686,6 +703,10 @@ pub fn meeting_step(
                 Phase::Snapshot { .. } | Phase::Setting { .. } | Phase::Holding { .. } => Phase::Holding { ours: None },
             };
         }
+    }
+    // Either start: the answer to what was in flight is lost.
+    if restart {
+        s.lose_in_flight();
     }
     s.reconcile();
 
@@ -697,23 +718,63 @@ pub fn meeting_step(
     Ok(StepOutput { state: s, effects })
 }
 
-fn invalid(field: &'static str, reason: String) -> PresenceError {
-    PresenceError::InvalidMeeting { field, reason }
+/// Everything [`meeting_step`] refuses, in order: `now_ms`, the stored state (the empty state is
+/// valid), the event, then a `configure` event's safety expiry, which is returned parsed.
+#[inline(never)]
+fn check_step(state: Option<&MeetingState>, event: &MeetingEvent, now_ms: f64) -> Result<Option<u32>, Boxed> {
+    if !now_ms.is_finite() || now_ms < 0.0 {
+        return Err(invalid(
+            "nowMs",
+            format!("must be a finite, non-negative number of ms; got {}", show_number(now_ms)),
+        ));
+    }
+    if let Some(s) = state {
+        s.validate()?;
+    }
+    validate_event(event)?;
+    match event {
+        MeetingEvent::Configure { safety_expiry: Some(text), .. } => parse_safety_expiry(text).map(Some).map_err(boxed),
+        _ => Ok(None),
+    }
+}
+
+/// A refusal of the checks, boxed ([`Boxed`]): the checks have many `?`.
+fn invalid(field: &'static str, reason: String) -> Boxed {
+    boxed(PresenceError::InvalidMeeting { field, reason })
 }
 
 impl MeetingState {
+    /// Forgets the tab `tab_id` (if counted).
+    #[inline(never)]
+    fn remove_tab(&mut self, tab_id: i64) {
+        self.tabs.retain(|t| t.tab_id != tab_id);
+    }
+
     /// Drops what Graph has already expired by itself.
     fn forget_expired(&mut self, now: f64) {
         let live = |o: &Ours| o.expires_at_ms > now;
-        self.phase = match std::mem::take(&mut self.phase) {
-            Phase::Holding { ours } => Phase::Holding { ours: ours.filter(live) },
-            // Keep what was there before, so the next read can still tell a change by someone else.
-            Phase::Snapshot { resume: Some(o), .. } if !live(&o) => {
-                Phase::Snapshot { resume: None, before: Some(o.before) }
+        let expired = |o: &Ours| !live(o);
+        // In place: moving whole phases around costs more wasm than these few writes.
+        let ended = match &mut self.phase {
+            Phase::Holding { ours } => {
+                if ours.as_ref().is_some_and(expired) {
+                    *ours = None;
+                }
+                false
             }
-            Phase::Checking { ours } | Phase::Restoring { ours } if !live(&ours) => Phase::Idle,
-            other => other,
+            // Keep what was there before, so the next read can still tell a change by someone else.
+            Phase::Snapshot { resume, before } => {
+                if let Some(o) = resume.take_if(|o| expired(o)) {
+                    *before = Some(o.before);
+                }
+                false
+            }
+            Phase::Checking { ours } | Phase::Restoring { ours } => expired(ours),
+            Phase::Idle | Phase::Setting { .. } => false,
         };
+        if ended {
+            self.phase = Phase::Idle;
+        }
         if self.own_preferred.as_ref().is_some_and(|o| o.expires_at_ms <= now) {
             self.own_preferred = None;
         }
@@ -722,10 +783,6 @@ impl MeetingState {
     /// Moves the phase to match the intent (tabs open or not).
     fn reconcile(&mut self) {
         let in_meeting = !self.tabs.is_empty();
-        let in_flight_set = match &self.in_flight {
-            Some(InFlight::Set { ours }) => Some(ours.clone()),
-            _ => None,
-        };
         self.phase = match (in_meeting, std::mem::take(&mut self.phase)) {
             (true, Phase::Idle) => Phase::Snapshot { resume: None, before: None },
             // Rejoined before the check: the read (in flight or next) decides whether ours is
@@ -733,7 +790,10 @@ impl MeetingState {
             (true, Phase::Checking { ours }) => Phase::Snapshot { resume: Some(ours), before: None },
             (true, Phase::Restoring { ours }) => Phase::Snapshot { resume: Some(ours), before: None },
             (false, Phase::Snapshot { resume, .. }) => resume.map_or(Phase::Idle, |ours| Phase::Checking { ours }),
-            (false, Phase::Setting { .. }) => in_flight_set.map_or(Phase::Idle, |ours| Phase::Checking { ours }),
+            (false, Phase::Setting { .. }) => match &self.in_flight {
+                Some(InFlight::Set { ours }) => Phase::Checking { ours: ours.clone() },
+                _ => Phase::Idle,
+            },
             (false, Phase::Holding { ours }) => ours.map_or(Phase::Idle, |ours| Phase::Checking { ours }),
             (_, other) => other,
         };
@@ -905,8 +965,8 @@ impl MeetingState {
                     before: before.clone(),
                 };
                 let effect = Effect::SetPreferredPresence {
-                    availability: status.into(),
-                    activity: status.into(),
+                    availability: ours.availability.clone(),
+                    activity: ours.activity.clone(),
                     expiration: format_duration(u64::from(seconds)),
                 };
                 (effect, InFlight::Set { ours })
@@ -932,7 +992,7 @@ impl MeetingState {
         self.in_flight = Some(in_flight);
     }
 
-    fn validate(&self) -> Result<(), PresenceError> {
+    fn validate(&self) -> Result<(), Boxed> {
         let secs = self.config.safety_expiry_seconds;
         if !(MIN_SAFETY_EXPIRY_SECONDS..=MAX_SAFETY_EXPIRY_SECONDS).contains(&secs) {
             return Err(invalid("config", format!("safetyExpirySeconds must be 300 to 86400; got {secs}")));
@@ -945,33 +1005,21 @@ impl MeetingState {
                 return Err(invalid("tabs", format!("tab {} is listed twice", tab.tab_id)));
             }
         }
-        let ours_list: Vec<&Ours> = match &self.phase {
-            Phase::Idle | Phase::Holding { ours: None } => vec![],
-            Phase::Snapshot { resume: None, before } => {
-                if let Some(b) = before {
-                    check_presence("phase", b)?;
-                }
-                vec![]
-            }
-            Phase::Setting { before } => {
+        match &self.phase {
+            Phase::Idle | Phase::Holding { ours: None } | Phase::Snapshot { resume: None, before: None } => {}
+            Phase::Snapshot { resume: None, before: Some(before) } | Phase::Setting { before } => {
                 check_presence("phase", before)?;
-                vec![]
             }
-            Phase::Holding { ours: Some(o) } | Phase::Snapshot { resume: Some(o), .. } => vec![o],
-            Phase::Checking { ours } | Phase::Restoring { ours } => vec![ours],
-        };
-        let in_flight_ours = match &self.in_flight {
-            Some(InFlight::Set { ours }) => Some(ours),
-            _ => None,
-        };
-        for o in ours_list.into_iter().chain(in_flight_ours) {
-            check_preferred_pair("phase", &o.availability, &o.activity)?;
-            check_time("phase", o.expires_at_ms)?;
-            check_presence("phase", &o.before)?;
+            Phase::Holding { ours: Some(o) }
+            | Phase::Snapshot { resume: Some(o), .. }
+            | Phase::Checking { ours: o }
+            | Phase::Restoring { ours: o } => check_ours(o)?,
+        }
+        if let Some(InFlight::Set { ours }) = &self.in_flight {
+            check_ours(ours)?;
         }
         if let Some(own) = &self.own_preferred {
-            check_preferred_pair("ownPreferred", &own.availability, &own.activity)?;
-            check_time("ownPreferred", own.expires_at_ms)?;
+            check_own(own)?;
         }
         if let Some(at) = self.retry_at_ms {
             check_time("retryAtMs", at)?;
@@ -980,7 +1028,7 @@ impl MeetingState {
     }
 }
 
-fn validate_event(event: &MeetingEvent) -> Result<(), PresenceError> {
+fn validate_event(event: &MeetingEvent) -> Result<(), Boxed> {
     match event {
         MeetingEvent::Configure { .. }
         | MeetingEvent::BrowserStart {}
@@ -990,8 +1038,7 @@ fn validate_event(event: &MeetingEvent) -> Result<(), PresenceError> {
             check_tab_id("tabId", *tab_id)?;
             check_id("meetingId", meeting_id)?;
             if let Some(own) = own_preferred {
-                check_preferred_pair("ownPreferred", &own.availability, &own.activity)?;
-                check_time("ownPreferred", own.expires_at_ms)?;
+                check_own(own)?;
             }
             Ok(())
         }
@@ -1001,7 +1048,8 @@ fn validate_event(event: &MeetingEvent) -> Result<(), PresenceError> {
             meeting.as_ref().map_or(Ok(()), |m| check_id("meeting", &m.meeting_id))
         }
         MeetingEvent::PresenceRead { availability, activity } => {
-            check_presence("presenceRead", &Presence { availability: availability.clone(), activity: activity.clone() })
+            check_word("presenceRead", availability)?;
+            check_word("presenceRead", activity)
         }
         MeetingEvent::RequestResult { retry_after_ms, status, .. } => {
             if let Some(ms) = retry_after_ms {
@@ -1025,7 +1073,20 @@ fn validate_event(event: &MeetingEvent) -> Result<(), PresenceError> {
     }
 }
 
-fn check_tab_id(field: &'static str, id: i64) -> Result<(), PresenceError> {
+/// The popup's own status, in the stored state or on a join.
+fn check_own(own: &OwnPreferred) -> Result<(), Boxed> {
+    check_preferred_pair("ownPreferred", &own.availability, &own.activity)?;
+    check_time("ownPreferred", own.expires_at_ms)
+}
+
+/// A status of ours in the stored state (`phase` or `inFlight`).
+fn check_ours(o: &Ours) -> Result<(), Boxed> {
+    check_preferred_pair("phase", &o.availability, &o.activity)?;
+    check_time("phase", o.expires_at_ms)?;
+    check_presence("phase", &o.before)
+}
+
+fn check_tab_id(field: &'static str, id: i64) -> Result<(), Boxed> {
     if (0..=MAX_SAFE_INTEGER).contains(&id) {
         Ok(())
     } else {
@@ -1033,7 +1094,7 @@ fn check_tab_id(field: &'static str, id: i64) -> Result<(), PresenceError> {
     }
 }
 
-fn check_time(field: &'static str, ms: f64) -> Result<(), PresenceError> {
+fn check_time(field: &'static str, ms: f64) -> Result<(), Boxed> {
     if ms.is_finite() {
         Ok(())
     } else {
@@ -1041,7 +1102,7 @@ fn check_time(field: &'static str, ms: f64) -> Result<(), PresenceError> {
     }
 }
 
-fn check_id(field: &'static str, id: &str) -> Result<(), PresenceError> {
+fn check_id(field: &'static str, id: &str) -> Result<(), Boxed> {
     if id.is_empty() || id.len() > 2048 || id.chars().any(char::is_control) {
         Err(invalid(
             field,
@@ -1052,7 +1113,7 @@ fn check_id(field: &'static str, id: &str) -> Result<(), PresenceError> {
     }
 }
 
-fn check_word(field: &'static str, w: &str) -> Result<(), PresenceError> {
+fn check_word(field: &'static str, w: &str) -> Result<(), Boxed> {
     if w.is_empty() || w.len() > 64 || !w.bytes().all(|b| b.is_ascii_alphanumeric()) {
         Err(invalid(field, format!("availability and activity are 1 to 64 ASCII letters or digits; got {}", quote(w))))
     } else {
@@ -1060,12 +1121,12 @@ fn check_word(field: &'static str, w: &str) -> Result<(), PresenceError> {
     }
 }
 
-fn check_presence(field: &'static str, p: &Presence) -> Result<(), PresenceError> {
+fn check_presence(field: &'static str, p: &Presence) -> Result<(), Boxed> {
     check_word(field, &p.availability)?;
     check_word(field, &p.activity)
 }
 
-fn check_preferred_pair(field: &'static str, availability: &str, activity: &str) -> Result<(), PresenceError> {
+fn check_preferred_pair(field: &'static str, availability: &str, activity: &str) -> Result<(), Boxed> {
     // Exact Graph spelling: the state holds what the machine itself wrote.
     if PREFERRED_PAIRS.iter().any(|(av, act)| av.as_str() == availability && act.as_str() == activity) {
         Ok(())

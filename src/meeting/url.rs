@@ -6,8 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::wire::Out;
 use crate::error::{quote, PresenceError};
-use crate::value::{name, obj, pick, FromValue, ToValue, Value};
+use crate::value::{name, pick, FromValue, ToValue, Value};
 
 /// The meeting sites we recognise. Serialised as `"googleMeet"`, `"zoom"`, `"webex"`, `"jitsi"`,
 /// `"whereby"`, `"custom"`.
@@ -55,19 +56,19 @@ impl ToValue for Site {
 
 impl ToValue for MeetingMatch {
     fn to_value(&self) -> Value {
-        obj(vec![("site", self.site.to_value()), ("meetingId", self.meeting_id.to_value())])
+        Out::new().put("site", self.site.to_value()).text("meetingId", &self.meeting_id).done()
     }
 }
 
 impl ToValue for CustomPattern {
     fn to_value(&self) -> Value {
-        obj(vec![
-            ("pattern", self.pattern.to_value()),
-            ("host", self.host.to_value()),
-            ("port", self.port.to_value()),
-            ("path", self.path.to_value()),
-            ("permission", self.permission.to_value()),
-        ])
+        Out::new()
+            .text("pattern", &self.pattern)
+            .text("host", &self.host)
+            .put("port", self.port.to_value())
+            .text("path", &self.path)
+            .text("permission", &self.permission)
+            .done()
     }
 }
 
@@ -131,9 +132,16 @@ struct Parts<'a> {
     path: &'a str,
 }
 
+/// Whether `s` has a control character, white space or a backslash: never in a URL we match
+/// or a pattern we accept.
+#[inline(never)]
+fn has_unusable_char(s: &str) -> bool {
+    s.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+}
+
 /// Splits `url` if it is an https URL we are willing to match; `None` otherwise.
 fn split_https(url: &str) -> Option<Parts<'_>> {
-    if url.len() > MAX_URL_LEN || url.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\') {
+    if url.len() > MAX_URL_LEN || has_unusable_char(url) {
         return None;
     }
     let scheme = url.get(..8)?;
@@ -205,6 +213,13 @@ fn is_domain_or_sub(host: &str, base: &str) -> bool {
     host == base || host.strip_suffix(base).is_some_and(|head| head.ends_with('.'))
 }
 
+/// Whether `word` is one of the space-separated words of `list` (ASCII case-insensitively if
+/// `any_case`).
+#[inline(never)]
+fn in_list(list: &str, word: &str, any_case: bool) -> bool {
+    list.split(' ').any(|w| if any_case { w.eq_ignore_ascii_case(word) } else { w == word })
+}
+
 /// The path's segments, with one trailing slash tolerated (`/j/123456789/`).
 fn segments(path: &str) -> Vec<&str> {
     let inner = path.strip_prefix('/').unwrap_or(path);
@@ -237,15 +252,10 @@ fn segments(path: &str) -> Vec<&str> {
 /// ```
 #[inline(never)]
 pub fn match_meeting(url: &str, custom_patterns: &[String]) -> Result<Option<MeetingMatch>, PresenceError> {
-    // A loop rather than `collect::<Result<Vec<_>, _>>()`: the same, in less wasm.
-    let mut patterns = Vec::with_capacity(custom_patterns.len());
+    // Every pattern is checked first, whatever the URL; the few that there are are parsed again
+    // when matched, which takes less wasm than keeping them in a Vec.
     for p in custom_patterns {
-        patterns.push(validate_pattern(p).map_err(|e| match e {
-            PresenceError::InvalidMeeting { reason, .. } => {
-                PresenceError::InvalidMeeting { field: "customPatterns", reason }
-            }
-            other => other,
-        })?);
+        checked_pattern(p, "customPatterns")?;
     }
     let Some(parts) = split_https(url) else {
         return Ok(None);
@@ -253,7 +263,8 @@ pub fn match_meeting(url: &str, custom_patterns: &[String]) -> Result<Option<Mee
     if let Some(m) = match_builtin(&parts) {
         return Ok(Some(m));
     }
-    Ok(patterns.iter().find(|p| p.matches_parts(&parts)).map(|_| MeetingMatch {
+    let matches = |p: &String| parse_pattern(p).is_ok_and(|p| p.matches_parts(&parts));
+    Ok(custom_patterns.iter().any(matches).then(|| MeetingMatch {
         site: Site::Custom,
         meeting_id: match parts.port {
             Some(port) => format!("{}:{}{}", parts.host, port, parts.path),
@@ -278,13 +289,16 @@ fn match_builtin(p: &Parts<'_>) -> Option<MeetingMatch> {
     if is_domain_or_sub(host, "zoom.us") || is_domain_or_sub(host, "zoomgov.com") {
         return zoom_id(p.path).and_then(|id| found(Site::Zoom, id));
     }
-    if host.ends_with(".webex.com") && !WEBEX_NON_SITE_HOSTS.contains(&host) {
+    if host.strip_suffix(".webex.com").is_some_and(|label| !in_list(WEBEX_NON_SITE_HOSTS, label, false)) {
         return webex_id(p.path).and_then(|id| found(Site::Webex, id));
     }
     if host == "meet.jit.si" {
         return jitsi_room(p.path).and_then(|room| found(Site::Jitsi, room));
     }
-    if is_domain_or_sub(host, "whereby.com") && !WHEREBY_NON_ROOM_HOSTS.contains(&host) {
+    let whereby_sub = host.strip_suffix(".whereby.com");
+    if is_domain_or_sub(host, "whereby.com")
+        && !whereby_sub.is_some_and(|label| in_list(WHEREBY_NON_ROOM_HOSTS, label, false))
+    {
         return whereby_room(p.path).and_then(|room| found(Site::Whereby, room));
     }
     None
@@ -294,9 +308,9 @@ fn match_builtin(p: &Parts<'_>) -> Option<MeetingMatch> {
 /// `/landing`, `/lookup/...`, `/new` and everything else on the host are not meetings.
 fn meet_code(path: &str) -> Option<String> {
     let code = path.strip_prefix('/')?;
-    let groups: Vec<&str> = code.split('-').collect();
-    let shape_ok = groups.len() == 3
-        && groups.iter().zip([3, 4, 3]).all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_alphabetic()));
+    // Twelve bytes: letters, with the dashes at 3 and 8.
+    let shape_ok = code.len() == 12
+        && code.bytes().enumerate().all(|(i, b)| if i == 3 || i == 8 { b == b'-' } else { b.is_ascii_alphabetic() });
     shape_ok.then(|| code.to_ascii_lowercase())
 }
 
@@ -314,19 +328,10 @@ fn zoom_id(path: &str) -> Option<String> {
     }
 }
 
-/// Webex hosts that are not meeting sites (marketing, sign-in, help, admin).
-const WEBEX_NON_SITE_HOSTS: &[&str] = &[
-    "www.webex.com",
-    "signin.webex.com",
-    "idbroker.webex.com",
-    "help.webex.com",
-    "blog.webex.com",
-    "developer.webex.com",
-    "admin.webex.com",
-    "settings.webex.com",
-    "status.webex.com",
-    "pricing.webex.com",
-];
+/// Webex hosts that are not meeting sites (marketing, sign-in, help, admin): the label before
+/// `.webex.com`. These lists are space-separated words (see [`in_list`]): one string is smaller
+/// in the wasm than a table of them.
+const WEBEX_NON_SITE_HOSTS: &str = "www signin idbroker help blog developer admin settings status pricing";
 
 /// Webex on `<site>.webex.com`:
 /// - personal rooms `/meet/<name>` and `/join/<name>` (id: the name, lowercased);
@@ -350,24 +355,9 @@ fn webex_id(path: &str) -> Option<String> {
 }
 
 /// First path segments on meet.jit.si that are its own files and endpoints, not rooms.
-const JITSI_NON_ROOMS: &[&str] = &[
-    "static",
-    "libs",
-    "images",
-    "sounds",
-    "fonts",
-    "css",
-    "lang",
-    "_api",
-    "_unlock",
-    "http-bind",
-    "xmpp-websocket",
-    "colibri-ws",
-    "conference-request",
-    "room-census",
-    "about",
-    "settings",
-];
+const JITSI_NON_ROOMS: &str =
+    "static libs images sounds fonts css lang _api _unlock http-bind xmpp-websocket colibri-ws \
+    conference-request room-census about settings";
 
 /// A single path segment that is not a static page. Segments with a dot (`external_api.js`,
 /// `config.js`, `favicon.ico`) or starting with `_`/`.` are files or endpoints, never rooms.
@@ -377,7 +367,7 @@ fn jitsi_room(path: &str) -> Option<String> {
             if !room.is_empty()
                 && !room.contains('.')
                 && !room.starts_with('_')
-                && !JITSI_NON_ROOMS.iter().any(|s| s.eq_ignore_ascii_case(room)) =>
+                && !in_list(JITSI_NON_ROOMS, room, true) =>
         {
             Some((*room).to_string())
         }
@@ -385,54 +375,14 @@ fn jitsi_room(path: &str) -> Option<String> {
     }
 }
 
-/// Whereby subdomains that are not organisation room hosts.
-const WHEREBY_NON_ROOM_HOSTS: &[&str] = &[
-    "www.whereby.com",
-    "docs.whereby.com",
-    "dev.whereby.com",
-    "api.whereby.com",
-    "help.whereby.com",
-    "status.whereby.com",
-    "blog.whereby.com",
-];
+/// Whereby subdomains that are not organisation room hosts: the label before `.whereby.com`.
+const WHEREBY_NON_ROOM_HOSTS: &str = "www docs dev api help status blog";
 
 /// First path segments on whereby.com that are marketing or app pages, not rooms.
-const WHEREBY_NON_ROOMS: &[&str] = &[
-    "information",
-    "user",
-    "org",
-    "pricing",
-    "login",
-    "signup",
-    "sign-up",
-    "register",
-    "blog",
-    "about",
-    "legal",
-    "privacy",
-    "terms",
-    "careers",
-    "jobs",
-    "download",
-    "features",
-    "embedded",
-    "customers",
-    "contact",
-    "support",
-    "help",
-    "api",
-    "static",
-    "assets",
-    "dashboard",
-    "settings",
-    "account",
-    "logout",
-    "business",
-    "enterprise",
-    "education",
-    "healthcare",
-    "developers",
-];
+const WHEREBY_NON_ROOMS: &str =
+    "information user org pricing login signup sign-up register blog about legal privacy terms \
+    careers jobs download features embedded customers contact support help api static assets \
+    dashboard settings account logout business enterprise education healthcare developers";
 
 /// A single segment of lowercase-able letters, digits, `-` and `_`, not a marketing page.
 /// Whereby room names are case-insensitive; the id is lowercased.
@@ -442,7 +392,7 @@ fn whereby_room(path: &str) -> Option<String> {
             if !room.is_empty()
                 && !room.starts_with(['-', '_'])
                 && room.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-                && !WHEREBY_NON_ROOMS.iter().any(|s| s.eq_ignore_ascii_case(room)) =>
+                && !in_list(WHEREBY_NON_ROOMS, room, true) =>
         {
             Some(room.to_ascii_lowercase())
         }
@@ -468,8 +418,15 @@ fn whereby_room(path: &str) -> Option<String> {
 /// assert!(validate_pattern("http://jitsi.example.org/*").is_err());
 /// ```
 pub fn validate_pattern(p: &str) -> Result<CustomPattern, PresenceError> {
+    checked_pattern(p, "customPattern")
+}
+
+/// [`validate_pattern`], refusing with `field` (`customPatterns` when [`match_meeting`] checks
+/// the list).
+#[inline(never)]
+fn checked_pattern(p: &str, field: &'static str) -> Result<CustomPattern, PresenceError> {
     parse_pattern(p).map_err(|why| PresenceError::InvalidMeeting {
-        field: "customPattern",
+        field,
         reason: format!(
             "pattern {}: {why}; write https://host/path with an exact host or one leading \
              `*.` label, an optional port, and `*` only in the path (e.g. https://*.video.example.com/room/*)",
@@ -482,7 +439,7 @@ fn parse_pattern(p: &str) -> Result<CustomPattern, &'static str> {
     if p.len() > MAX_URL_LEN {
         return Err("it is longer than 4096 characters");
     }
-    if p.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\') {
+    if has_unusable_char(p) {
         return Err("it contains spaces, control characters or backslashes");
     }
     let rest = match p.get(..8) {
@@ -567,6 +524,47 @@ fn glob_match(pattern: &[u8], text: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_lists_match_whole_words_only() {
+        let none = |url: &str| assert_eq!(match_meeting(url, &[]), Ok(None), "{url}");
+        for host in ["www", "signin", "idbroker", "help", "blog", "developer", "admin", "settings", "status", "pricing"]
+        {
+            none(&format!("https://{host}.webex.com/meet/alice"));
+        }
+        for host in ["www", "docs", "dev", "api", "help", "status", "blog"] {
+            none(&format!("https://{host}.whereby.com/standup"));
+        }
+        none("https://meet.jit.si/Static");
+        none("https://meet.jit.si/room-census");
+        none("https://whereby.com/Pricing");
+        none("https://whereby.com/developers");
+        let site = |url: &str| match_meeting(url, &[]).ok().flatten().map(|m| (m.site, m.meeting_id));
+        assert_eq!(site("https://sign.webex.com/meet/Alice"), Some((Site::Webex, "alice".into())));
+        assert_eq!(site("https://x.www.webex.com/meet/alice"), Some((Site::Webex, "alice".into())));
+        assert_eq!(site("https://acme.whereby.com/standup"), Some((Site::Whereby, "standup".into())));
+        assert_eq!(site("https://meet.jit.si/stat"), Some((Site::Jitsi, "stat".into())));
+        assert_eq!(site("https://whereby.com/price"), Some((Site::Whereby, "price".into())));
+        assert!(!in_list(WHEREBY_NON_ROOMS, "", true));
+    }
+
+    #[test]
+    fn meet_codes_are_three_four_three_letters() {
+        assert_eq!(meet_code("/ABC-defg-hij").as_deref(), Some("abc-defg-hij"));
+        for bad in [
+            "/abc-defg-hi",
+            "/abcd-efg-hij",
+            "/abc-defg-hij-",
+            "/ab1-defg-hij",
+            "/abc--efg-hij",
+            "/abc-defg-h\u{ef}j",
+            "/abc_defg_hij",
+            "abc-defg-hij",
+            "/",
+        ] {
+            assert_eq!(meet_code(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn glob_matches_like_a_shell_star() {

@@ -3,19 +3,21 @@
 //! The tagged enums are read by hand rather than through serde's derive for an internally
 //! tagged enum (`#[serde(tag = "type")]`), which buffers the whole object and generates one
 //! deserializer per variant. A [`MeetingEvent`] is read straight into its variant after its keys
-//! are checked against its `type`; a [`Phase`] and an [`InFlight`] through one flat struct of
-//! optional fields, then checked field by field against their `type`. Either way a field the
-//! type does not use, or a missing one, is an error, as with `deny_unknown_fields`. The
-//! `Serialize` derives (native tests, golden files) give the same JSON as the [`ToValue`] impls.
+//! are checked against its `type`; a [`Phase`] and an [`InFlight`] read all their optional parts,
+//! and the combinations a variant does not have are refused by one function that looks up which
+//! parts the `type` has. Either way a field the type does not use, or a missing one, is an
+//! error, as with `deny_unknown_fields`. The `Serialize` derives (native tests, golden files)
+//! give the same JSON as the [`ToValue`] impls (through the flat [`WirePhase`] and
+//! [`WireInFlight`]).
 
 use serde::Serialize;
 
 use super::machine::{
     Effect, InFlight, MeetingConfig, MeetingEvent, MeetingState, MeetingStatus, MeetingTab, Ours, OwnPreferred, Phase,
-    Presence, ReadPurpose, StepOutput,
+    Presence, ReadPurpose, RequestKind, StepOutput,
 };
 use crate::error::{show_number, PresenceError};
-use crate::value::{name, obj, pick, sparse_obj, type_error, FromValue, Obj, ToValue, Value};
+use crate::value::{name, pick, type_error, FromValue, Obj, ToValue, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum EventType {
@@ -118,16 +120,93 @@ fn refused(message: String) -> PresenceError {
     PresenceError::InvalidInput { field: None, message }
 }
 
+/// A phase's parts are all read first (so a mistyped part is reported before a misplaced one);
+/// a combination its `type` does not have is refused by [`phase_refusal`].
 impl FromValue for Phase {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        WirePhase::from_value(v)?.try_into().map_err(refused)
+        read_phase(v).map_err(|e| *e)
     }
+}
+
+fn read_phase(v: &Value) -> Result<Phase, Boxed> {
+    let o = Obj::strict(v, &["type", "resume", "before", "ours"]).map_err(boxed)?;
+    let kind: PhaseType = o.req("type").map_err(boxed)?;
+    let resume: Option<Ours> = o.opt("resume").map_err(boxed)?;
+    let before: Option<Presence> = o.opt("before").map_err(boxed)?;
+    let ours: Option<Ours> = o.opt("ours").map_err(boxed)?;
+    Ok(match (kind, resume, before, ours) {
+        (PhaseType::Idle, None, None, None) => Phase::Idle,
+        (PhaseType::Snapshot, resume, before, None) => Phase::Snapshot { resume, before },
+        (PhaseType::Setting, None, Some(before), None) => Phase::Setting { before },
+        (PhaseType::Holding, None, None, ours) => Phase::Holding { ours },
+        (PhaseType::Checking, None, None, Some(ours)) => Phase::Checking { ours },
+        (PhaseType::Restoring, None, None, Some(ours)) => Phase::Restoring { ours },
+        (kind, resume, before, ours) => {
+            return Err(boxed(phase_refusal(kind, [resume.is_some(), before.is_some(), ours.is_some()])))
+        }
+    })
+}
+
+/// Why a phase of type `kind` with these parts (`resume`, `before`, `ours` present) is refused:
+/// the first part it does not have, else the part it needs.
+#[inline(never)]
+fn phase_refusal(kind: PhaseType, present: [bool; 3]) -> PresenceError {
+    const PARTS: [&str; 3] = ["resume", "before", "ours"];
+    // Which parts each type may have, and the one it needs.
+    let (allowed, needs) = match kind {
+        PhaseType::Idle => ([false, false, false], ""),
+        PhaseType::Snapshot => ([true, true, false], ""),
+        PhaseType::Setting => ([false, true, false], "before"),
+        PhaseType::Holding => ([false, false, true], ""),
+        PhaseType::Checking | PhaseType::Restoring => ([false, false, true], "ours"),
+    };
+    let unused = PARTS.iter().zip(present.iter().zip(allowed)).find(|(_, (p, a))| **p && !*a);
+    let message = match unused {
+        Some((part, _)) => format!("phase \"{}\" has no {part}", kind.as_str()),
+        None => format!("phase \"{}\" needs {needs}", kind.as_str()),
+    };
+    refused(message)
 }
 
 impl FromValue for InFlight {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        WireInFlight::from_value(v)?.try_into().map_err(refused)
+        let o = Obj::strict(v, &["type", "ours"])?;
+        let kind: RequestKind = o.req("type")?;
+        let message = match (kind, o.opt("ours")?) {
+            (RequestKind::Read, None) => return Ok(InFlight::Read),
+            (RequestKind::Restore, None) => return Ok(InFlight::Restore),
+            (RequestKind::Set, Some(ours)) => return Ok(InFlight::Set { ours }),
+            (RequestKind::Set, None) => "inFlight set needs ours",
+            (_, Some(_)) => "only an inFlight set has ours",
+        };
+        Err(refused(message.into()))
     }
+}
+
+/// `field is required for a kind event`.
+#[inline(never)]
+fn required(field: &str, kind: &str) -> PresenceError {
+    refused(format!("{field} is required for a {kind} event"))
+}
+
+/// A field the event type `kind` requires: absent and `null` are refused with [`required`].
+#[inline]
+fn need<T: FromValue>(o: &Obj<'_>, field: &str, kind: &str) -> Result<T, Boxed> {
+    // Through `req` (not `opt`): the state readers use the same instances.
+    match o.get(field) {
+        None | Some(Value::Null) => Err(boxed(required(field, kind))),
+        Some(_) => o.req(field).map_err(boxed),
+    }
+}
+
+/// A refusal moved as a pointer: each `?` on a `Result<_, Boxed>` copies four bytes instead of
+/// a whole [`PresenceError`]. The meeting readers and checks use it inside and unbox once, where
+/// a [`FromValue`] impl or [`super::meeting_step`] returns.
+pub(crate) type Boxed = Box<PresenceError>;
+
+#[inline(never)]
+pub(crate) fn boxed(e: PresenceError) -> Boxed {
+    Box::new(e)
 }
 
 /// An event is read straight into its variant: a key no event has is refused and named (as
@@ -135,71 +214,76 @@ impl FromValue for InFlight {
 /// (`null` counts as absent), then the variant's own fields are read.
 impl FromValue for MeetingEvent {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        let o = Obj::strict(v, &EVENT_FIELDS)?;
-        let ty: EventType = o.req("type")?;
-        let (kind, allowed): (&str, &[&str]) = match ty {
-            EventType::Configure => ("configure", &["status", "safetyExpiry"]),
-            EventType::Join => ("join", &["tabId", "site", "meetingId", "ownPreferred"]),
-            EventType::Leave => ("leave", &["tabId"]),
-            EventType::TabClosed => ("tabClosed", &["tabId"]),
-            EventType::TabNavigated => ("tabNavigated", &["tabId", "meeting"]),
-            EventType::PresenceRead => ("presenceRead", &["availability", "activity"]),
-            EventType::RequestResult => ("requestResult", &["request", "ok", "retryAfterMs", "status"]),
-            EventType::WorkerStart => ("workerStart", &["liveTabIds"]),
-            EventType::BrowserStart => ("browserStart", &[]),
-            EventType::RetryDue => ("retryDue", &[]),
-            EventType::UserChanged => ("userChanged", &[]),
-        };
-        let set = |field: &str| o.get(field).is_some_and(|v| *v != Value::Null);
-        if let Some(field) = EVENT_FIELDS.iter().skip(1).find(|f| set(f) && !allowed.contains(f)) {
-            return Err(refused(format!("{field} is not used by a {kind} event; remove it")));
-        }
-        let missing = |field: &str| refused(format!("{field} is required for a {kind} event"));
-        let tab_id = || o.opt("tabId")?.ok_or_else(|| missing("tabId"));
-        Ok(match ty {
-            EventType::Configure => MeetingEvent::Configure {
-                status: match o.opt("status")? {
-                    Some(StatusField::Meeting(s)) => Some(s),
-                    Some(StatusField::Http(n)) => {
-                        return Err(refused(format!("status must be \"Busy\" or \"DoNotDisturb\"; got {n}")))
-                    }
-                    None => None,
-                },
-                safety_expiry: o.opt("safetyExpiry")?,
-            },
-            EventType::Join => MeetingEvent::Join {
-                tab_id: tab_id()?,
-                site: o.opt("site")?.ok_or_else(|| missing("site"))?,
-                meeting_id: o.opt("meetingId")?.ok_or_else(|| missing("meetingId"))?,
-                own_preferred: o.opt("ownPreferred")?,
-            },
-            EventType::Leave => MeetingEvent::Leave { tab_id: tab_id()? },
-            EventType::TabClosed => MeetingEvent::TabClosed { tab_id: tab_id()? },
-            EventType::TabNavigated => MeetingEvent::TabNavigated { tab_id: tab_id()?, meeting: o.opt("meeting")? },
-            EventType::PresenceRead => MeetingEvent::PresenceRead {
-                availability: o.opt("availability")?.ok_or_else(|| missing("availability"))?,
-                activity: o.opt("activity")?.ok_or_else(|| missing("activity"))?,
-            },
-            EventType::RequestResult => MeetingEvent::RequestResult {
-                request: o.opt("request")?.ok_or_else(|| missing("request"))?,
-                ok: o.opt("ok")?.ok_or_else(|| missing("ok"))?,
-                retry_after_ms: o.opt("retryAfterMs")?,
-                status: match o.opt("status")? {
-                    Some(StatusField::Http(n)) => Some(n),
-                    Some(StatusField::Meeting(s)) => {
-                        return Err(refused(format!("status must be an HTTP status number; got \"{}\"", s.as_str())))
-                    }
-                    None => None,
-                },
-            },
-            EventType::WorkerStart => {
-                MeetingEvent::WorkerStart { live_tab_ids: o.opt("liveTabIds")?.ok_or_else(|| missing("liveTabIds"))? }
-            }
-            EventType::BrowserStart => MeetingEvent::BrowserStart {},
-            EventType::RetryDue => MeetingEvent::RetryDue {},
-            EventType::UserChanged => MeetingEvent::UserChanged {},
-        })
+        read_event(v).map_err(|e| *e)
     }
+}
+
+fn read_event(v: &Value) -> Result<MeetingEvent, Boxed> {
+    let o = Obj::strict(v, &EVENT_FIELDS).map_err(boxed)?;
+    let ty: EventType = o.req("type").map_err(boxed)?;
+    let (kind, allowed): (&str, &[&str]) = match ty {
+        EventType::Configure => ("configure", &["status", "safetyExpiry"]),
+        EventType::Join => ("join", &["tabId", "site", "meetingId", "ownPreferred"]),
+        EventType::Leave => ("leave", &["tabId"]),
+        EventType::TabClosed => ("tabClosed", &["tabId"]),
+        EventType::TabNavigated => ("tabNavigated", &["tabId", "meeting"]),
+        EventType::PresenceRead => ("presenceRead", &["availability", "activity"]),
+        EventType::RequestResult => ("requestResult", &["request", "ok", "retryAfterMs", "status"]),
+        EventType::WorkerStart => ("workerStart", &["liveTabIds"]),
+        EventType::BrowserStart => ("browserStart", &[]),
+        EventType::RetryDue => ("retryDue", &[]),
+        EventType::UserChanged => ("userChanged", &[]),
+    };
+    let set = |field: &str| o.get(field).is_some_and(|v| *v != Value::Null);
+    if let Some(field) = EVENT_FIELDS.iter().skip(1).find(|f| set(f) && !allowed.contains(f)) {
+        return Err(boxed(refused(format!("{field} is not used by a {kind} event; remove it"))));
+    }
+    // Every event that has a tab id reads it first.
+    let tab_id = match ty {
+        EventType::Join | EventType::Leave | EventType::TabClosed | EventType::TabNavigated => need(&o, "tabId", kind)?,
+        _ => 0,
+    };
+    Ok(match ty {
+        EventType::Configure => MeetingEvent::Configure {
+            status: match o.opt("status").map_err(boxed)? {
+                Some(StatusField::Meeting(s)) => Some(s),
+                Some(StatusField::Http(n)) => {
+                    return Err(boxed(refused(format!("status must be \"Busy\" or \"DoNotDisturb\"; got {n}"))))
+                }
+                None => None,
+            },
+            safety_expiry: o.opt("safetyExpiry").map_err(boxed)?,
+        },
+        EventType::Join => MeetingEvent::Join {
+            tab_id,
+            site: need(&o, "site", kind)?,
+            meeting_id: need(&o, "meetingId", kind)?,
+            own_preferred: o.opt("ownPreferred").map_err(boxed)?,
+        },
+        EventType::Leave => MeetingEvent::Leave { tab_id },
+        EventType::TabClosed => MeetingEvent::TabClosed { tab_id },
+        EventType::TabNavigated => MeetingEvent::TabNavigated { tab_id, meeting: o.opt("meeting").map_err(boxed)? },
+        EventType::PresenceRead => MeetingEvent::PresenceRead {
+            availability: need(&o, "availability", kind)?,
+            activity: need(&o, "activity", kind)?,
+        },
+        EventType::RequestResult => MeetingEvent::RequestResult {
+            request: need(&o, "request", kind)?,
+            ok: need(&o, "ok", kind)?,
+            retry_after_ms: o.opt("retryAfterMs").map_err(boxed)?,
+            status: match o.opt("status").map_err(boxed)? {
+                Some(StatusField::Http(n)) => Some(n),
+                Some(StatusField::Meeting(s)) => {
+                    return Err(boxed(refused(format!("status must be an HTTP status number; got \"{}\"", s.as_str()))))
+                }
+                None => None,
+            },
+        },
+        EventType::WorkerStart => MeetingEvent::WorkerStart { live_tab_ids: need(&o, "liveTabIds", kind)? },
+        EventType::BrowserStart => MeetingEvent::BrowserStart {},
+        EventType::RetryDue => MeetingEvent::RetryDue {},
+        EventType::UserChanged => MeetingEvent::UserChanged {},
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -250,13 +334,6 @@ pub(crate) struct WirePhase {
     ours: Option<Ours>,
 }
 
-impl FromValue for WirePhase {
-    fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        let o = Obj::strict(v, &["type", "resume", "before", "ours"])?;
-        Ok(Self { kind: o.req("type")?, resume: o.opt("resume")?, before: o.opt("before")?, ours: o.opt("ours")? })
-    }
-}
-
 impl From<Phase> for WirePhase {
     fn from(p: Phase) -> Self {
         let w = |kind| WirePhase { kind, resume: None, before: None, ours: None };
@@ -271,83 +348,53 @@ impl From<Phase> for WirePhase {
     }
 }
 
-impl TryFrom<WirePhase> for Phase {
-    type Error = String;
-
-    fn try_from(w: WirePhase) -> Result<Self, String> {
-        let unused = |field: &str| Err(format!("phase \"{}\" has no {field}", w.kind.as_str()));
-        let missing = |field: &str| format!("phase \"{}\" needs {field}", w.kind.as_str());
-        if w.resume.is_some() && w.kind != PhaseType::Snapshot {
-            return unused("resume");
-        }
-        if w.before.is_some() && !matches!(w.kind, PhaseType::Snapshot | PhaseType::Setting) {
-            return unused("before");
-        }
-        if w.ours.is_some() && !matches!(w.kind, PhaseType::Holding | PhaseType::Checking | PhaseType::Restoring) {
-            return unused("ours");
-        }
-        Ok(match w.kind {
-            PhaseType::Idle => Phase::Idle,
-            PhaseType::Snapshot => Phase::Snapshot { resume: w.resume, before: w.before },
-            PhaseType::Setting => Phase::Setting { before: w.before.ok_or_else(|| missing("before"))? },
-            PhaseType::Holding => Phase::Holding { ours: w.ours },
-            PhaseType::Checking => Phase::Checking { ours: w.ours.ok_or_else(|| missing("ours"))? },
-            PhaseType::Restoring => Phase::Restoring { ours: w.ours.ok_or_else(|| missing("ours"))? },
-        })
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-enum InFlightType {
-    Read,
-    Set,
-    Restore,
-}
-
-impl FromValue for InFlightType {
-    fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        pick(v, &["read", "set", "restore"], &[Self::Read, Self::Set, Self::Restore])
-    }
-}
-
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct WireInFlight {
     #[serde(rename = "type")]
-    kind: InFlightType,
+    kind: RequestKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     ours: Option<Ours>,
-}
-
-impl FromValue for WireInFlight {
-    fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        let o = Obj::strict(v, &["type", "ours"])?;
-        Ok(Self { kind: o.req("type")?, ours: o.opt("ours")? })
-    }
 }
 
 impl From<InFlight> for WireInFlight {
     fn from(f: InFlight) -> Self {
         match f {
-            InFlight::Read => WireInFlight { kind: InFlightType::Read, ours: None },
-            InFlight::Set { ours } => WireInFlight { kind: InFlightType::Set, ours: Some(ours) },
-            InFlight::Restore => WireInFlight { kind: InFlightType::Restore, ours: None },
+            InFlight::Read => WireInFlight { kind: RequestKind::Read, ours: None },
+            InFlight::Set { ours } => WireInFlight { kind: RequestKind::Set, ours: Some(ours) },
+            InFlight::Restore => WireInFlight { kind: RequestKind::Restore, ours: None },
         }
     }
 }
 
-impl TryFrom<WireInFlight> for InFlight {
-    type Error = String;
+/// An object being written, one call per field: smaller at each site than the array of
+/// `(key, Value)` pairs that [`crate::value::obj`] takes.
+pub(crate) struct Out(Vec<(String, Value)>);
 
-    fn try_from(w: WireInFlight) -> Result<Self, String> {
-        match (w.kind, w.ours) {
-            (InFlightType::Read, None) => Ok(InFlight::Read),
-            (InFlightType::Restore, None) => Ok(InFlight::Restore),
-            (InFlightType::Set, Some(ours)) => Ok(InFlight::Set { ours }),
-            (InFlightType::Set, None) => Err("inFlight set needs ours".into()),
-            (_, Some(_)) => Err("only an inFlight set has ours".into()),
-        }
+impl Out {
+    pub(crate) fn new() -> Self {
+        Self(Vec::new())
+    }
+
+    #[inline(never)]
+    pub(crate) fn put(&mut self, key: &str, v: Value) -> &mut Self {
+        self.0.push((key.to_owned(), v));
+        self
+    }
+
+    #[inline(never)]
+    pub(crate) fn text(&mut self, key: &str, s: &str) -> &mut Self {
+        self.put(key, Value::Str(s.to_owned()))
+    }
+
+    #[inline(never)]
+    pub(crate) fn num(&mut self, key: &str, x: f64) -> &mut Self {
+        self.put(key, Value::Num(x))
+    }
+
+    #[inline(never)]
+    pub(crate) fn done(&mut self) -> Value {
+        Value::Obj(std::mem::take(&mut self.0))
     }
 }
 
@@ -359,45 +406,48 @@ impl ToValue for MeetingStatus {
 
 impl ToValue for MeetingConfig {
     fn to_value(&self) -> Value {
-        obj(vec![("status", self.status.to_value()), ("safetyExpirySeconds", self.safety_expiry_seconds.to_value())])
+        Out::new()
+            .text("status", self.status.as_str())
+            .num("safetyExpirySeconds", self.safety_expiry_seconds.into())
+            .done()
     }
 }
 
 impl ToValue for Presence {
     fn to_value(&self) -> Value {
-        obj(vec![("availability", self.availability.to_value()), ("activity", self.activity.to_value())])
+        Out::new().text("availability", &self.availability).text("activity", &self.activity).done()
     }
 }
 
 impl ToValue for OwnPreferred {
     fn to_value(&self) -> Value {
-        obj(vec![
-            ("availability", self.availability.to_value()),
-            ("activity", self.activity.to_value()),
-            ("expiresAtMs", self.expires_at_ms.to_value()),
-        ])
+        Out::new()
+            .text("availability", &self.availability)
+            .text("activity", &self.activity)
+            .num("expiresAtMs", self.expires_at_ms)
+            .done()
     }
 }
 
 impl ToValue for Ours {
     fn to_value(&self) -> Value {
-        obj(vec![
-            ("availability", self.availability.to_value()),
-            ("activity", self.activity.to_value()),
-            ("expiresAtMs", self.expires_at_ms.to_value()),
-            ("before", self.before.to_value()),
-        ])
+        Out::new()
+            .text("availability", &self.availability)
+            .text("activity", &self.activity)
+            .num("expiresAtMs", self.expires_at_ms)
+            .put("before", self.before.to_value())
+            .done()
     }
 }
 
 impl ToValue for MeetingTab {
     fn to_value(&self) -> Value {
-        obj(vec![
-            ("tabId", self.tab_id.to_value()),
-            ("site", self.site.to_value()),
-            ("meetingId", self.meeting_id.to_value()),
-            ("joinedAtMs", self.joined_at_ms.to_value()),
-        ])
+        Out::new()
+            .put("tabId", self.tab_id.to_value())
+            .put("site", self.site.to_value())
+            .text("meetingId", &self.meeting_id)
+            .num("joinedAtMs", self.joined_at_ms)
+            .done()
     }
 }
 
@@ -412,77 +462,80 @@ impl ToValue for Phase {
             Phase::Checking { ours } => ("checking", None, None, Some(ours)),
             Phase::Restoring { ours } => ("restoring", None, None, Some(ours)),
         };
-        sparse_obj(vec![
-            ("type", name(kind)),
-            ("resume", resume.map_or(Value::Null, Ours::to_value)),
-            ("before", before.map_or(Value::Null, Presence::to_value)),
-            ("ours", ours.map_or(Value::Null, Ours::to_value)),
-        ])
+        let mut o = Out::new();
+        o.text("type", kind);
+        if let Some(resume) = resume {
+            o.put("resume", resume.to_value());
+        }
+        if let Some(before) = before {
+            o.put("before", before.to_value());
+        }
+        if let Some(ours) = ours {
+            o.put("ours", ours.to_value());
+        }
+        o.done()
     }
 }
 
 /// As [`WireInFlight`].
 impl ToValue for InFlight {
     fn to_value(&self) -> Value {
+        let mut o = Out::new();
         match self {
-            InFlight::Read => obj(vec![("type", name("read"))]),
-            InFlight::Set { ours } => obj(vec![("type", name("set")), ("ours", ours.to_value())]),
-            InFlight::Restore => obj(vec![("type", name("restore"))]),
-        }
+            InFlight::Read => o.text("type", "read"),
+            InFlight::Set { ours } => o.text("type", "set").put("ours", ours.to_value()),
+            InFlight::Restore => o.text("type", "restore"),
+        };
+        o.done()
     }
 }
 
 impl ToValue for MeetingState {
     fn to_value(&self) -> Value {
-        obj(vec![
-            ("config", self.config.to_value()),
-            ("tabs", self.tabs.to_value()),
-            ("phase", self.phase.to_value()),
-            ("ownPreferred", self.own_preferred.to_value()),
-            ("inFlight", self.in_flight.to_value()),
-            ("retryAtMs", self.retry_at_ms.to_value()),
-            ("failures", self.failures.to_value()),
-        ])
+        Out::new()
+            .put("config", self.config.to_value())
+            .put("tabs", self.tabs.to_value())
+            .put("phase", self.phase.to_value())
+            .put("ownPreferred", self.own_preferred.to_value())
+            .put("inFlight", self.in_flight.to_value())
+            .put("retryAtMs", self.retry_at_ms.to_value())
+            .num("failures", self.failures.into())
+            .done()
     }
 }
 
 impl ToValue for Effect {
     fn to_value(&self) -> Value {
-        let set = |kind, availability: &String, activity: &String, expiration: &String| {
-            obj(vec![
-                ("type", name(kind)),
-                ("availability", availability.to_value()),
-                ("activity", activity.to_value()),
-                ("expiration", expiration.to_value()),
-            ])
-        };
+        let mut o = Out::new();
         match self {
-            Effect::ReadPresence { purpose } => obj(vec![
-                ("type", name("readPresence")),
-                (
-                    "purpose",
-                    name(match purpose {
-                        ReadPurpose::Snapshot => "snapshot",
-                        ReadPurpose::BeforeRestore => "beforeRestore",
-                    }),
-                ),
-            ]),
-            Effect::SetPreferredPresence { availability, activity, expiration } => {
-                set("setPreferredPresence", availability, activity, expiration)
-            }
-            Effect::ClearPreferredPresence {} => obj(vec![("type", name("clearPreferredPresence"))]),
-            Effect::RestorePreferredPresence { availability, activity, expiration } => {
-                set("restorePreferredPresence", availability, activity, expiration)
-            }
-            Effect::ScheduleRetry { at_ms } => obj(vec![("type", name("scheduleRetry")), ("atMs", at_ms.to_value())]),
-            Effect::Badge { active } => obj(vec![("type", name("badge")), ("active", active.to_value())]),
-        }
+            Effect::ReadPresence { purpose } => o.text("type", "readPresence").text(
+                "purpose",
+                match purpose {
+                    ReadPurpose::Snapshot => "snapshot",
+                    ReadPurpose::BeforeRestore => "beforeRestore",
+                },
+            ),
+            Effect::SetPreferredPresence { availability, activity, expiration } => o
+                .text("type", "setPreferredPresence")
+                .text("availability", availability)
+                .text("activity", activity)
+                .text("expiration", expiration),
+            Effect::ClearPreferredPresence {} => o.text("type", "clearPreferredPresence"),
+            Effect::RestorePreferredPresence { availability, activity, expiration } => o
+                .text("type", "restorePreferredPresence")
+                .text("availability", availability)
+                .text("activity", activity)
+                .text("expiration", expiration),
+            Effect::ScheduleRetry { at_ms } => o.text("type", "scheduleRetry").num("atMs", *at_ms),
+            Effect::Badge { active } => o.text("type", "badge").put("active", Value::Bool(*active)),
+        };
+        o.done()
     }
 }
 
 impl ToValue for StepOutput {
     fn to_value(&self) -> Value {
-        obj(vec![("state", self.state.to_value()), ("effects", self.effects.to_value())])
+        Out::new().put("state", self.state.to_value()).put("effects", self.effects.to_value()).done()
     }
 }
 
@@ -520,6 +573,41 @@ mod tests {
         assert!(message.contains("status must be an HTTP status number; got \"Busy\""), "{message}");
         let (field, message) = refusal(r#"{"tabId":1}"#);
         assert_eq!(field.as_deref(), Some("type"), "{message}");
+    }
+
+    #[test]
+    fn phases_and_in_flight_refuse_parts_their_type_does_not_have() {
+        let ours = r#"{"availability":"Busy","activity":"Busy","expiresAtMs":5,"before":{"availability":"Away","activity":"Away"}}"#;
+        let before = r#"{"availability":"Away","activity":"Away"}"#;
+        let phase = |json: String| {
+            from_value::<Phase>(&serde_json::from_str::<Value>(&json).expect("JSON")).map_err(|e| e.to_string())
+        };
+        let cases = [
+            (format!(r#"{{"type":"idle","ours":{ours}}}"#), "phase \"idle\" has no ours"),
+            (r#"{"type":"setting"}"#.to_owned(), "phase \"setting\" needs before"),
+            (format!(r#"{{"type":"checking","before":{before},"resume":{ours}}}"#), "phase \"checking\" has no resume"),
+            (format!(r#"{{"type":"holding","before":{before}}}"#), "phase \"holding\" has no before"),
+            (format!(r#"{{"type":"snapshot","ours":{ours}}}"#), "phase \"snapshot\" has no ours"),
+            (r#"{"type":"restoring"}"#.to_owned(), "phase \"restoring\" needs ours"),
+            (format!(r#"{{"type":"setting","ours":{ours}}}"#), "phase \"setting\" has no ours"),
+            (r#"{"type":"idle","ours":5}"#.to_owned(), "ours: invalid type: number 5, expected an object"),
+        ];
+        for (json, message) in cases {
+            assert_eq!(phase(json), Err(format!("invalid input: {message}")));
+        }
+        assert_eq!(
+            phase(r#"{"type":"holding","ours":null,"resume":null}"#.to_owned()),
+            Ok(Phase::Holding { ours: None })
+        );
+        let in_flight = |json: String| {
+            from_value::<InFlight>(&serde_json::from_str::<Value>(&json).expect("JSON")).map_err(|e| e.to_string())
+        };
+        assert_eq!(in_flight(r#"{"type":"set"}"#.into()), Err("invalid input: inFlight set needs ours".into()));
+        assert_eq!(
+            in_flight(format!(r#"{{"type":"read","ours":{ours}}}"#)),
+            Err("invalid input: only an inFlight set has ours".into())
+        );
+        assert_eq!(in_flight(r#"{"type":"restore","ours":null}"#.into()), Ok(InFlight::Restore));
     }
 
     #[test]
