@@ -505,7 +505,10 @@ async fn status_message() {
     assert!(p["statusMessage"]["publishedDateTime"].is_string());
     // With an expiry one hour ahead (UTC), in the sim clock.
     let now = sim.control("GET", "/_sim/clock", json!(null)).await["nowMs"].as_i64().unwrap();
-    let when = iso(now + 3_600_000);
+    // dateTime has whole seconds: from the next whole second, so the expiry is never earlier
+    // than an hour from `now` (truncating `now + 1 h` could make it up to 999 ms earlier, and the
+    // 3599 s check below then raced the real time the requests take).
+    let when = iso((now.div_euclid(1000) + 1) * 1000 + 3_600_000);
     let body = json!({"statusMessage": {"message": {"content": "Back at 3", "contentType": "text"}, "expiryDateTime": {"dateTime": when, "timeZone": "UTC"}}});
     assert_eq!(sim.post(&tok, path, &body.to_string()).await.status, 200);
     let p = sim.presence(&tok).await;
