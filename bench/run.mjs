@@ -882,7 +882,12 @@ function buildReport(a) {
         ["ours", "baseline"].map((who) => {
           const xs = /** @type {any[]} */ (extra.coldTimeline[who]);
           const pick = (/** @type {string} */ k) => summary(xs.map((x) => x[k]).filter((v) => typeof v === "number"));
-          return [who, { workerStartAfterMessageMs: pick("workerStartAfterMessageMs"), wasmFetchEndMs: pick("wasmFetchEndMs"), writeFetchStartMs: pick("writeFetchStartMs"), samples: xs }];
+          /** @type {Record<string, any>} */
+          const marks = {};
+          for (const name of [...new Set(xs.flatMap((x) => x.marks.map((/** @type {[string, number]} */ m) => m[0])))]) {
+            marks[name] = summary(xs.flatMap((x) => x.marks.filter((/** @type {[string, number]} */ m) => m[0] === name).map((/** @type {[string, number]} */ m) => m[1])));
+          }
+          return [who, { workerStartAfterMessageMs: pick("workerStartAfterMessageMs"), wasmFetchEndMs: pick("wasmFetchEndMs"), writeFetchStartMs: pick("writeFetchStartMs"), marks, samples: xs }];
         }),
       ),
       warmHandleCommandTotalMs: { ours: summary(extra.warmTotal.ours), baseline: summary(extra.warmTotal.baseline) },
@@ -968,8 +973,16 @@ function printReport(r) {
     process.stdout.write(
       `\ncold start timeline (medians, ms; worker clock from its start): ` +
         Object.entries(ct)
-          .map(([who, c]) => `${who}: worker starts ${f(c.workerStartAfterMessageMs)} after the message, wasm fetched at ${f(c.wasmFetchEndMs)}, write fetch starts at ${f(c.writeFetchStartMs)}`)
-          .join("; ") +
+          .map(
+            ([who, c]) =>
+              `\n  ${who}: worker starts ${f(c.workerStartAfterMessageMs)} after the message; ` +
+              Object.entries(c.marks)
+                .sort((p, q) => (p[1].median ?? 0) - (q[1].median ?? 0))
+                .map(([name, v]) => `${name} ${f(v)}`)
+                .join(", ") +
+              `${Object.keys(c.marks).length ? ", " : ""}write fetch starts ${f(c.writeFetchStartMs)}`,
+          )
+          .join("") +
         "\n",
     );
   }
