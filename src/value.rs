@@ -18,7 +18,7 @@ use std::fmt;
 use serde::de;
 use serde::ser::{self, Serialize};
 
-use crate::error::{show_number, PresenceError};
+use crate::error::{show_number, Kind, PresenceError};
 
 /// A JSON value, with object keys in their original order.
 #[derive(Debug, Clone, PartialEq)]
@@ -228,9 +228,8 @@ impl ToValue for StringMap {
 /// Writes `value` through its `Serialize` impl: structs and maps as objects, `None` and unit as
 /// `null`. For tests: the [`ToValue`] of a type must equal this.
 pub fn serialized<T: Serialize + ?Sized>(value: &T) -> Result<Value, PresenceError> {
-    value.serialize(ValueSerializer).map_err(|e| PresenceError::InvalidInput {
-        field: None,
-        message: format!("could not convert the result: {}", e.0),
+    value.serialize(ValueSerializer).map_err(|e| {
+        Kind::InvalidInput { field: None, message: format!("could not convert the result: {}", e.0) }.into()
     })
 }
 
@@ -284,7 +283,7 @@ fn describe(v: &Value) -> String {
 }
 
 fn invalid(message: String) -> PresenceError {
-    PresenceError::InvalidInput { field: None, message }
+    Kind::InvalidInput { field: None, message }.into()
 }
 
 /// `v` is not of the type `expected` describes.
@@ -296,13 +295,11 @@ pub fn type_error(v: &Value, expected: &str) -> PresenceError {
 /// A message about the value of `key`, prefixed with the key (`ours: before: invalid type: …`).
 /// Errors that name a field (unknown, missing) keep that field.
 #[inline(never)]
-fn within(e: PresenceError, key: &str) -> PresenceError {
-    match e {
-        PresenceError::InvalidInput { field, message } => {
-            PresenceError::InvalidInput { field, message: format!("{key}: {message}") }
-        }
-        other => other,
+fn within(mut e: PresenceError, key: &str) -> PresenceError {
+    if let Kind::InvalidInput { message, .. } = e.kind_mut() {
+        *message = format!("{key}: {message}");
     }
+    e
 }
 
 /// The backquoted list serde uses in its messages: `` `a`, `b` ``.
@@ -453,10 +450,11 @@ impl<'a> Obj<'a> {
             } else {
                 format!("expected one of {}", one_of(fields))
             };
-            return Err(PresenceError::InvalidInput {
+            return Err(Kind::InvalidInput {
                 field: Some(key.clone()),
                 message: format!("unknown field `{key}`, {expected}"),
-            });
+            }
+            .into());
         }
         Ok(o)
     }
@@ -510,7 +508,7 @@ impl<'a> Obj<'a> {
 /// `key` is required and absent; serde's wording, with the field named.
 #[inline(never)]
 fn missing(key: &str) -> PresenceError {
-    PresenceError::InvalidInput { field: Some(key.to_owned()), message: format!("missing field `{key}`") }
+    Kind::InvalidInput { field: Some(key.to_owned()), message: format!("missing field `{key}`") }.into()
 }
 
 /// Lets serde read a [`Value`] (natively, from `serde_json`); the wasm never does.

@@ -99,7 +99,7 @@ use super::url::Site;
 use super::wire::{boxed, Boxed, WireInFlight, WirePhase};
 use crate::availability::PREFERRED_PAIRS;
 use crate::duration::Duration;
-use crate::error::{quote, show_number, PresenceError};
+use crate::error::{quote, show_number, Kind, PresenceError};
 
 /// The status we show during meetings. Serialised in Graph's spelling, `"Busy"` or
 /// `"DoNotDisturb"`; the activity is the same word.
@@ -740,7 +740,7 @@ fn check_step(state: Option<&MeetingState>, event: &MeetingEvent, now_ms: f64) -
 
 /// A refusal of the checks, boxed ([`Boxed`]): the checks have many `?`.
 fn invalid(field: &'static str, reason: String) -> Boxed {
-    boxed(PresenceError::InvalidMeeting { field, reason })
+    boxed(Kind::InvalidMeeting { field, reason }.into())
 }
 
 impl MeetingState {
@@ -1156,13 +1156,13 @@ fn format_duration(total: u64) -> String {
 
 /// Parses `P[nD][T[nH][nM][nS]]` (whole numbers) into seconds within PT5M..=P1D.
 fn parse_safety_expiry(text: &str) -> Result<u32, PresenceError> {
-    let bad = |reason: &str| PresenceError::InvalidDuration {
+    let bad = |reason: &str| Kind::InvalidDuration {
         field: "safetyExpiry",
         input: text.to_string(),
         reason: reason.to_string(),
     };
     let Some(body) = text.strip_prefix('P') else {
-        return Err(bad("it must start with P, e.g. PT4H"));
+        return Err(bad("it must start with P, e.g. PT4H").into());
     };
     let mut total: u64 = 0;
     let mut in_time = false;
@@ -1178,7 +1178,7 @@ fn parse_safety_expiry(text: &str) -> Result<u32, PresenceError> {
         }
         if c == 'T' {
             if in_time || number.is_some() {
-                return Err(bad("T must appear once, after the days and before the time"));
+                return Err(bad("T must appear once, after the days and before the time").into());
             }
             in_time = true;
             continue;
@@ -1188,13 +1188,13 @@ fn parse_safety_expiry(text: &str) -> Result<u32, PresenceError> {
             ('H', true) => (2, 3600),
             ('M', true) => (3, 60),
             ('S', true) => (4, 1),
-            _ => return Err(bad("only whole days (D), hours (H), minutes (M) and seconds (S) are allowed")),
+            _ => return Err(bad("only whole days (D), hours (H), minutes (M) and seconds (S) are allowed").into()),
         };
         let Some(n) = number.take() else {
-            return Err(bad("a number must come before each designator"));
+            return Err(bad("a number must come before each designator").into());
         };
         if rank <= last_rank {
-            return Err(bad("designators must appear once each, in the order D, T, H, M, S"));
+            return Err(bad("designators must appear once each, in the order D, T, H, M, S").into());
         }
         last_rank = rank;
         components += 1;
@@ -1204,17 +1204,14 @@ fn parse_safety_expiry(text: &str) -> Result<u32, PresenceError> {
         total = total.saturating_add(n.saturating_mul(unit));
     }
     if number.is_some() || components == 0 || (in_time && time_components == 0) {
-        return Err(bad("it must end with a designator and have at least one component"));
+        return Err(bad("it must end with a designator and have at least one component").into());
     }
     if !(u64::from(MIN_SAFETY_EXPIRY_SECONDS)..=u64::from(MAX_SAFETY_EXPIRY_SECONDS)).contains(&total) {
-        return Err(PresenceError::DurationOutOfRange {
-            field: "safetyExpiry",
-            got: text.to_string(),
-            min: "PT5M",
-            max: "P1D",
-        });
+        return Err(
+            Kind::DurationOutOfRange { field: "safetyExpiry", got: text.to_string(), min: "PT5M", max: "P1D" }.into()
+        );
     }
-    u32::try_from(total).map_err(|_| bad("it is too long"))
+    u32::try_from(total).map_err(|_| bad("it is too long").into())
 }
 
 #[cfg(test)]

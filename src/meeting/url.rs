@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::wire::Out;
-use crate::error::{quote, PresenceError};
+use crate::error::{quote, Kind, PresenceError};
 use crate::value::{name, pick, FromValue, ToValue, Value};
 
 /// The meeting sites we recognise. Serialised as `"googleMeet"`, `"zoom"`, `"webex"`, `"jitsi"`,
@@ -425,13 +425,16 @@ pub fn validate_pattern(p: &str) -> Result<CustomPattern, PresenceError> {
 /// the list).
 #[inline(never)]
 fn checked_pattern(p: &str, field: &'static str) -> Result<CustomPattern, PresenceError> {
-    parse_pattern(p).map_err(|why| PresenceError::InvalidMeeting {
-        field,
-        reason: format!(
-            "pattern {}: {why}; write https://host/path with an exact host or one leading \
+    parse_pattern(p).map_err(|why| {
+        Kind::InvalidMeeting {
+            field,
+            reason: format!(
+                "pattern {}: {why}; write https://host/path with an exact host or one leading \
              `*.` label, an optional port, and `*` only in the path (e.g. https://*.video.example.com/room/*)",
-            quote(p)
-        ),
+                quote(p)
+            ),
+        }
+        .into()
     })
 }
 

@@ -16,7 +16,7 @@ use super::machine::{
     Effect, InFlight, MeetingConfig, MeetingEvent, MeetingState, MeetingStatus, MeetingTab, Ours, OwnPreferred, Phase,
     Presence, ReadPurpose, RequestKind, StepOutput,
 };
-use crate::error::{show_number, PresenceError};
+use crate::error::{show_number, Kind, PresenceError};
 use crate::value::{name, pick, type_error, FromValue, Obj, ToValue, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,20 +77,20 @@ enum StatusField {
 
 impl FromValue for StatusField {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        let invalid = |message| PresenceError::InvalidInput { field: None, message };
+        let invalid = |message| Kind::InvalidInput { field: None, message };
         match v {
             Value::Num(x) => {
                 if x.fract() == 0.0 && (0.0..=65535.0).contains(x) {
                     // Exact: integral and in range.
                     Ok(Self::Http(*x as u16))
                 } else {
-                    Err(invalid(format!("status {} is not an HTTP status", show_number(*x))))
+                    Err(invalid(format!("status {} is not an HTTP status", show_number(*x))).into())
                 }
             }
             Value::Str(s) => match s.as_str() {
                 "Busy" => Ok(Self::Meeting(MeetingStatus::Busy)),
                 "DoNotDisturb" => Ok(Self::Meeting(MeetingStatus::DoNotDisturb)),
-                _ => Err(invalid(format!("status must be \"Busy\" or \"DoNotDisturb\"; got \"{s}\""))),
+                _ => Err(invalid(format!("status must be \"Busy\" or \"DoNotDisturb\"; got \"{s}\"")).into()),
             },
             _ => Err(type_error(v, "\"Busy\", \"DoNotDisturb\" or an HTTP status number")),
         }
@@ -117,7 +117,7 @@ const EVENT_FIELDS: [&str; 14] = [
 
 /// A wire form's refusal, as the bindings report it.
 fn refused(message: String) -> PresenceError {
-    PresenceError::InvalidInput { field: None, message }
+    Kind::InvalidInput { field: None, message }.into()
 }
 
 /// A phase's parts are all read first (so a mistyped part is reported before a misplaced one);
@@ -199,9 +199,9 @@ fn need<T: FromValue>(o: &Obj<'_>, field: &str, kind: &str) -> Result<T, Boxed> 
     }
 }
 
-/// A refusal moved as a pointer: each `?` on a `Result<_, Boxed>` copies four bytes instead of
-/// a whole [`PresenceError`]. The meeting readers and checks use it inside and unbox once, where
-/// a [`FromValue`] impl or [`super::meeting_step`] returns.
+/// A refusal boxed once more (the meeting readers and checks use it inside and unbox once, where
+/// a [`FromValue`] impl or [`super::meeting_step`] returns). It dates from when a
+/// [`PresenceError`] was its whole payload; now that it is one pointer, this box is redundant.
 pub(crate) type Boxed = Box<PresenceError>;
 
 #[inline(never)]
