@@ -13,7 +13,7 @@ use crate::error::{Kind, PresenceError};
 use crate::meeting;
 use crate::request::{self, RequestInput, SendInput, SendOptions};
 use crate::response::{self, ResponseBody, ResponseInput};
-use crate::value::{self, obj, FromValue, StringMap, ToValue, Value};
+use crate::value::{self, FromValue, Out, StringMap, ToValue, Value};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
@@ -344,11 +344,13 @@ fn start_send(request: JsValue, access_token: JsValue, options: JsValue) -> Resu
         let on_body = Closure::once_into_js(move |settled: JsValue| -> JsValue {
             match settled.as_string() {
                 // A RawResponse.
-                Some(body) => write_js(obj(vec![
-                    ("status", status.to_value()),
-                    ("headers", headers.to_value()),
-                    ("body", body.to_value()),
-                ])),
+                Some(body) => write_js(
+                    Out::new()
+                        .put("status", status.to_value())
+                        .put("headers", headers.to_value())
+                        .put("body", body.to_value())
+                        .done(),
+                ),
                 None => rejected(&settled, timeout_ms),
             }
         });

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::availability::join;
 use crate::error::{trim, trim_end_ascii, Kind, PresenceError};
-use crate::value::{obj, FromValue, Obj, ToValue, Value};
+use crate::value::{FromValue, Obj, Out, ToValue, Value};
 
 /// A Microsoft cloud, or explicit endpoints for tests and the demo.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -272,15 +272,15 @@ pub struct CloudConfig {
 
 impl ToValue for CloudConfig {
     fn to_value(&self) -> Value {
-        obj(vec![
-            ("cloud", self.cloud.to_value()),
-            ("graphBaseUrl", self.graph_base_url.to_value()),
-            ("loginBaseUrl", self.login_base_url.to_value()),
-            ("authority", self.authority.to_value()),
-            ("tenant", self.tenant.to_value()),
-            ("scopes", self.scopes.to_value()),
-            ("presenceSupported", self.presence_supported.to_value()),
-        ])
+        Out::new()
+            .put("cloud", self.cloud.to_value())
+            .put("graphBaseUrl", self.graph_base_url.to_value())
+            .put("loginBaseUrl", self.login_base_url.to_value())
+            .put("authority", self.authority.to_value())
+            .put("tenant", self.tenant.to_value())
+            .put("scopes", self.scopes.to_value())
+            .put("presenceSupported", self.presence_supported.to_value())
+            .done()
     }
 }
 

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::availability::Availability;
 use crate::error::{push_decimal, show_number, trim, trim_end_ascii, Kind, PresenceError};
-use crate::value::{obj, FromValue, Obj, ToValue, Value};
+use crate::value::{FromValue, Obj, Out, ToValue, Value};
 
 /// The longest duration we accept: 2^53 − 1 seconds, so that whole seconds stay exact as a
 /// JavaScript number (about 285 million years; anything near it is a typo, not an expiry).
@@ -470,18 +470,18 @@ impl From<&Duration> for DurationOut {
 
 impl ToValue for Expiry {
     fn to_value(&self) -> Value {
-        obj(vec![
-            ("iso", self.iso.to_value()),
-            ("seconds", self.seconds.to_value()),
-            ("untilMs", self.until_ms.to_value()),
-            ("isDefault", self.is_default.to_value()),
-        ])
+        Out::new()
+            .put("iso", self.iso.to_value())
+            .put("seconds", self.seconds.to_value())
+            .put("untilMs", self.until_ms.to_value())
+            .put("isDefault", self.is_default.to_value())
+            .done()
     }
 }
 
 impl ToValue for DurationOut {
     fn to_value(&self) -> Value {
-        obj(vec![("iso", self.iso.to_value()), ("seconds", self.seconds.to_value())])
+        Out::new().put("iso", self.iso.to_value()).put("seconds", self.seconds.to_value()).done()
     }
 }
 

@@ -11,7 +11,7 @@ use crate::availability::{join, Pair, PairKind};
 use crate::cloud::{is_guid, Cloud};
 use crate::duration::{self, Duration};
 use crate::error::{trim, Kind, PresenceError};
-use crate::value::{obj, FromValue, Obj, StringMap, ToValue, Value};
+use crate::value::{FromValue, Obj, Out, StringMap, ToValue, Value};
 
 /// The presence actions the core can build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,12 +158,12 @@ pub struct GraphRequest {
 
 impl ToValue for GraphRequest {
     fn to_value(&self) -> Value {
-        obj(vec![
-            ("method", self.method.to_value()),
-            ("url", self.url.to_value()),
-            ("headers", self.headers.to_value()),
-            ("body", self.body.to_value()),
-        ])
+        Out::new()
+            .put("method", self.method.to_value())
+            .put("url", self.url.to_value())
+            .put("headers", self.headers.to_value())
+            .put("body", self.body.to_value())
+            .done()
     }
 }
 

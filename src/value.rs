@@ -43,27 +43,45 @@ pub trait ToValue {
     fn to_value(&self) -> Value;
 }
 
-/// An object from its fields, in order.
-#[inline(never)]
-pub fn obj(fields: Vec<(&'static str, Value)>) -> Value {
-    let mut entries = Vec::with_capacity(fields.len());
-    for (k, v) in fields {
-        entries.push((k.to_owned(), v));
-    }
-    Value::Obj(entries)
-}
+/// An object being written, one call per field (in order): smaller at each site than an array
+/// of `(key, Value)` pairs.
+pub(crate) struct Out(Vec<(String, Value)>);
 
-/// An object from its fields, leaving out those that are `null`
-/// (`#[serde(skip_serializing_if = "Option::is_none")]` on every `Option` field).
-#[inline(never)]
-pub fn sparse_obj(fields: Vec<(&'static str, Value)>) -> Value {
-    let mut entries = Vec::with_capacity(fields.len());
-    for (k, v) in fields {
-        if v != Value::Null {
-            entries.push((k.to_owned(), v));
-        }
+impl Out {
+    pub(crate) fn new() -> Self {
+        Self(Vec::new())
     }
-    Value::Obj(entries)
+
+    #[inline(never)]
+    pub(crate) fn put(&mut self, key: &str, v: Value) -> &mut Self {
+        self.0.push((key.to_owned(), v));
+        self
+    }
+
+    /// A field left out when it is `null`
+    /// (`#[serde(skip_serializing_if = "Option::is_none")]` on an `Option` field).
+    #[inline(never)]
+    pub(crate) fn sparse(&mut self, key: &str, v: Value) -> &mut Self {
+        if !matches!(v, Value::Null) {
+            self.put(key, v);
+        }
+        self
+    }
+
+    #[inline(never)]
+    pub(crate) fn text(&mut self, key: &str, s: &str) -> &mut Self {
+        self.put(key, Value::Str(s.to_owned()))
+    }
+
+    #[inline(never)]
+    pub(crate) fn num(&mut self, key: &str, x: f64) -> &mut Self {
+        self.put(key, Value::Num(x))
+    }
+
+    #[inline(never)]
+    pub(crate) fn done(&mut self) -> Value {
+        Value::Obj(std::mem::take(&mut self.0))
+    }
 }
 
 /// A unit variant, as its name.

@@ -6,9 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::wire::Out;
 use crate::error::{quote, Kind, PresenceError};
-use crate::value::{name, pick, FromValue, ToValue, Value};
+use crate::value::{name, pick, FromValue, Out, ToValue, Value};
 
 /// The meeting sites we recognise. Serialised as `"googleMeet"`, `"zoom"`, `"webex"`, `"jitsi"`,
 /// `"whereby"`, `"custom"`.

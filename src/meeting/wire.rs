@@ -17,7 +17,7 @@ use super::machine::{
     Presence, ReadPurpose, RequestKind, StepOutput,
 };
 use crate::error::{show_number, Kind, PresenceError};
-use crate::value::{name, pick, type_error, FromValue, Obj, ToValue, Value};
+use crate::value::{name, pick, type_error, FromValue, Obj, Out, ToValue, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum EventType {
@@ -354,37 +354,6 @@ impl From<InFlight> for WireInFlight {
             InFlight::Set { ours } => WireInFlight { kind: RequestKind::Set, ours: Some(ours) },
             InFlight::Restore => WireInFlight { kind: RequestKind::Restore, ours: None },
         }
-    }
-}
-
-/// An object being written, one call per field: smaller at each site than the array of
-/// `(key, Value)` pairs that [`crate::value::obj`] takes.
-pub(crate) struct Out(Vec<(String, Value)>);
-
-impl Out {
-    pub(crate) fn new() -> Self {
-        Self(Vec::new())
-    }
-
-    #[inline(never)]
-    pub(crate) fn put(&mut self, key: &str, v: Value) -> &mut Self {
-        self.0.push((key.to_owned(), v));
-        self
-    }
-
-    #[inline(never)]
-    pub(crate) fn text(&mut self, key: &str, s: &str) -> &mut Self {
-        self.put(key, Value::Str(s.to_owned()))
-    }
-
-    #[inline(never)]
-    pub(crate) fn num(&mut self, key: &str, x: f64) -> &mut Self {
-        self.put(key, Value::Num(x))
-    }
-
-    #[inline(never)]
-    pub(crate) fn done(&mut self) -> Value {
-        Value::Obj(std::mem::take(&mut self.0))
     }
 }
 
