@@ -504,13 +504,19 @@ impl<'a> Obj<'a> {
     /// An optional field: absent and `null` are `None`.
     #[inline(never)]
     pub fn opt<T: FromValue>(&self, key: &str) -> Result<Option<T>, PresenceError> {
-        self.or_default(key)
+        match self.get(key) {
+            Some(v) => Option::<T>::from_value(v).map_err(|e| within(e, key)),
+            None => Ok(None),
+        }
     }
 
     /// A field with a default for when it is absent (`#[serde(default)]`).
     #[inline(never)]
     pub fn or_default<T: FromValue + Default>(&self, key: &str) -> Result<T, PresenceError> {
-        self.or(key, T::default())
+        match self.get(key) {
+            Some(v) => T::from_value(v).map_err(|e| within(e, key)),
+            None => Ok(T::default()),
+        }
     }
 
     /// A field with `default` for when it is absent.
