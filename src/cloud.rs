@@ -163,7 +163,7 @@ fn check_base_url(field: &'static str, url: &str) -> Result<String, PresenceErro
         return Err(bad("it must not have a query or fragment").into());
     }
     let authority = rest.split('/').next().unwrap_or("");
-    if authority.contains('@') {
+    if authority.as_bytes().contains(&b'@') {
         return Err(bad("it must not contain credentials").into());
     }
     let host = host_of(authority).ok_or_else(|| bad("it has no valid host"))?;
@@ -204,7 +204,7 @@ pub fn check_tenant(tenant: &str) -> Result<String, PresenceError> {
             allowed: "organizations, common, a tenant id (GUID) or a domain; personal Microsoft accounts have no presence API".to_owned(),
         }.into());
     }
-    let domain_like = lower.contains('.')
+    let domain_like = lower.as_bytes().contains(&b'.')
         && lower.split('.').all(|label| {
             !label.is_empty()
                 && label.len() <= 63

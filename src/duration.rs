@@ -221,7 +221,7 @@ fn parse_iso(field: &'static str, input: &str, rest: &str) -> Result<Duration, P
         }
         let end = digits_end(bytes, i);
         if end == i {
-            return Err(if "YMDHS".contains(c) {
+            return Err(if matches!(c, 'Y' | 'M' | 'D' | 'H' | 'S') {
                 invalid(field, input, format!("designator {c} has no number before it"))
             } else {
                 invalid(field, input, format!("unexpected character '{c}'; {EXAMPLES}"))
@@ -537,7 +537,7 @@ pub fn parse_expiry(text: &str, now_ms: f64, tz_offset_minutes: f64) -> Result<E
         .iter()
         .find_map(|prefix| lower.strip_prefix(prefix))
         .map(str::trim)
-        .or_else(|| lower.contains(':').then_some(lower.as_str()));
+        .or_else(|| lower.as_bytes().contains(&b':').then_some(lower.as_str()));
     let Some(clock) = clock else {
         return Ok(Expiry::new(&parse("expiration", text)?, now_ms, false));
     };

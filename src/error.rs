@@ -187,6 +187,26 @@ pub(crate) fn trim(s: &str) -> &str {
     start.and_then(|start| s.get(start..end)).unwrap_or_default()
 }
 
+/// Where `needle` first occurs in `s`: `str::find` for a `&str` needle, comparing bytes (no
+/// two-way searcher ships in the wasm). A match found this way starts at a char boundary, as
+/// the needle's first byte is never a UTF-8 continuation byte.
+pub(crate) fn find_str(s: &str, needle: &str) -> Option<usize> {
+    let (s, needle) = (s.as_bytes(), needle.as_bytes());
+    let mut i = 0;
+    while i + needle.len() <= s.len() {
+        if s.get(i..i + needle.len()) == Some(needle) {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Whether `needle` occurs in `s` (`str::contains` for a `&str` needle, through [`find_str`]).
+pub(crate) fn has_str(s: &str, needle: &str) -> bool {
+    find_str(s, needle).is_some()
+}
+
 /// `s` without any trailing `c` (`str::trim_end_matches` for an ASCII `c`, in less wasm).
 pub(crate) fn trim_end_ascii(s: &str, c: u8) -> &str {
     let mut s = s;
@@ -289,6 +309,12 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn find_str_is_str_find(s in "[a.é€\"=]{0,10}", needle in "[a.é€\"=]{0,3}") {
+            proptest::prop_assert_eq!(find_str(&s, &needle), s.find(needle.as_str()));
+            proptest::prop_assert_eq!(has_str(&s, &needle), s.contains(needle.as_str()));
+        }
+
         #[test]
         fn trim_is_str_trim(s in "[ \t\n\u{a0}\u{2028}\u{3000}aé€]{0,12}") {
             proptest::prop_assert_eq!(trim(&s), s.trim());

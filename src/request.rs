@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::availability::{join, Pair, PairKind};
 use crate::cloud::{is_guid, Cloud};
 use crate::duration::{self, Duration};
-use crate::error::{trim, Kind, PresenceError};
+use crate::error::{has_str, trim, Kind, PresenceError};
 use crate::value::{FromValue, Obj, Out, StringMap, ToValue, Value};
 
 /// The presence actions the core can build.
@@ -264,7 +264,7 @@ fn user_segment(user_id: Option<&str>, action: Action) -> Result<String, Presenc
     if let Some(c) = id.chars().find(|c| matches!(c, '/' | '\\' | '?' | '#' | '%')) {
         return Err(bad(&format!("the character '{c}' would change the request path")).into());
     }
-    if id.contains("..") {
+    if has_str(id, "..") {
         return Err(bad("\"..\" would change the request path").into());
     }
     if is_guid(id) {
@@ -273,9 +273,9 @@ fn user_segment(user_id: Option<&str>, action: Action) -> Result<String, Presenc
     let Some((local, domain)) = id.split_once('@') else {
         return Err(bad("it is neither a GUID nor a UPN (name@domain)").into());
     };
-    let domain_ok = domain.contains('.')
+    let domain_ok = domain.as_bytes().contains(&b'.')
         && domain.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
-    if local.is_empty() || domain.contains('@') || !domain_ok {
+    if local.is_empty() || domain.as_bytes().contains(&b'@') || !domain_ok {
         return Err(bad("it is neither a GUID nor a UPN (name@domain)").into());
     }
     if action == Action::GetPresence {

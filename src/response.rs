@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use crate::duration::{check_ms, parse_u32};
-use crate::error::{trim, PresenceError};
+use crate::error::{find_str, has_str, trim, PresenceError};
 use crate::value::{name, FromValue, Obj, Out, StringMap, ToValue, Value};
 
 /// Retries allowed after the first answer; `attempt` counts retries already made.
@@ -400,7 +400,7 @@ pub fn interpret(input: &ResponseInput, body: Option<&ResponseBody>) -> Result<I
         ),
         403 if claims.is_some()
             || codes_say("insufficient_claims")
-            || graph_message.as_deref().is_some_and(|m| m.contains("insufficient_claims")) =>
+            || graph_message.as_deref().is_some_and(|m| has_str(m, "insufficient_claims")) =>
         {
             (
                 "claimsChallenge",
@@ -471,7 +471,7 @@ fn field_named_in(message: &str) -> Option<&'static str> {
         ("statusmessage", "message"),
     ]
     .into_iter()
-    .find(|(needle, _)| lower.contains(needle))
+    .find(|(needle, _)| has_str(&lower, needle))
     .map(|(_, field)| field)
 }
 
@@ -542,7 +542,7 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 /// The `claims` parameter of a `WWW-Authenticate: Bearer … claims="<base64>"` challenge,
 /// decoded to the JSON string MSAL expects in `claims`.
 fn claims_from_challenge(value: &str) -> Option<String> {
-    let start = value.find("claims=\"")? + "claims=\"".len();
+    let start = find_str(value, "claims=\"")? + "claims=\"".len();
     let rest = value.get(start..)?;
     let encoded = rest.get(..rest.find('"')?)?;
     let bytes = base64_decode(encoded)?;
