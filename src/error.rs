@@ -173,6 +173,20 @@ pub(crate) fn push_decimal(out: &mut String, n: u64) {
     out.push(char::from(b'0' + (n % 10) as u8));
 }
 
+/// Appends `n` in hexadecimal with at least `width` (at most 8) digits: what `{n:0width$x}`
+/// writes, or `X` when `upper`, without `core::fmt`.
+pub(crate) fn push_hex(out: &mut String, n: u32, width: u32, upper: bool) {
+    let mut len = 1;
+    while len < 8 && n >> (4 * len) != 0 {
+        len += 1;
+    }
+    let ten = if upper { b'A' } else { b'a' };
+    for i in (0..len.max(width).min(8)).rev() {
+        let d = (n >> (4 * i) & 0xf) as u8;
+        out.push(char::from(if d < 10 { b'0' + d } else { ten + d - 10 }));
+    }
+}
+
 /// `s` without leading and trailing whitespace: exactly `str::trim`, in one forward pass (no
 /// reverse UTF-8 decoding ships in the wasm).
 pub(crate) fn trim(s: &str) -> &str {
@@ -225,7 +239,11 @@ pub fn quote(s: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c if c.is_control() => {
+                out.push_str("\\u{");
+                push_hex(&mut out, u32::from(c), 1, false);
+                out.push('}');
+            }
             c => out.push(c),
         }
     }
@@ -306,6 +324,16 @@ mod tests {
             assert_eq!(trim(s), s.trim(), "{s:?}");
         }
         assert_eq!(trim_end_ascii("x//", b'/'), "x");
+        for n in [0, 1, 9, 10, 15, 16, 0x1f, 0x7f, 0xff, 0x2028, 0x10ffff, u32::MAX] {
+            for width in [1, 2, 4] {
+                buf.clear();
+                push_hex(&mut buf, n, width, false);
+                assert_eq!(buf, format!("{n:0width$x}", width = width as usize));
+                buf.clear();
+                push_hex(&mut buf, n, width, true);
+                assert_eq!(buf, format!("{n:0width$X}", width = width as usize));
+            }
+        }
     }
 
     proptest::proptest! {

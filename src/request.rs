@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::availability::{join, Pair, PairKind};
 use crate::cloud::{is_guid, Cloud};
 use crate::duration::{self, Duration};
-use crate::error::{has_str, trim, Kind, PresenceError};
+use crate::error::{has_str, push_hex, trim, Kind, PresenceError};
 use crate::value::{FromValue, Obj, Out, StringMap, ToValue, Value};
 
 /// The presence actions the core can build.
@@ -209,7 +209,10 @@ fn write_json_string(s: &str, out: &mut String) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c if u32::from(c) < 0x20 => {
+                out.push_str("\\u");
+                push_hex(out, u32::from(c), 4, false);
+            }
             c => out.push(c),
         }
     }
@@ -294,7 +297,8 @@ fn percent_encode(segment: &str) -> String {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'@') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push('%');
+            push_hex(&mut out, b.into(), 2, true);
         }
     }
     out
