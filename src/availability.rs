@@ -4,7 +4,7 @@
 //! (`graph-presence.md` §2, §3). Values are matched case-insensitively and always emitted in
 //! Graph's spelling.
 
-use crate::error::{trim, PresenceError};
+use crate::error::{trim, Kind, PresenceError};
 
 /// An availability value a client may *set*.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -186,7 +186,7 @@ impl Pair {
                 allowed.push('/');
                 allowed.push_str(act.as_str());
             }
-            PresenceError::UnsupportedPair {
+            Kind::UnsupportedPair {
                 action: kind.action(),
                 availability: availability.as_str().to_owned(),
                 activity: activity.to_owned(),
@@ -198,19 +198,19 @@ impl Pair {
                 // Activities Graph reports but no client may set get the pair message, which
                 // says what is allowed instead.
                 if let Some(known) = READ_ONLY_ACTIVITIES.iter().find(|a| a.eq_ignore_ascii_case(trim(text))) {
-                    return Err(unsupported(known));
+                    return Err(unsupported(known).into());
                 }
                 let activity = Activity::parse(text)?;
                 if !candidates.contains(&activity) {
-                    return Err(unsupported(activity.as_str()));
+                    return Err(unsupported(activity.as_str()).into());
                 }
                 activity
             }
             None => match candidates.as_slice() {
                 [only] => *only,
-                [] => return Err(unsupported("(none)")),
+                [] => return Err(unsupported("(none)").into()),
                 _ => {
-                    return Err(PresenceError::MissingField { field: "activity", action: kind.action() });
+                    return Err(Kind::MissingField { field: "activity", action: kind.action() }.into());
                 }
             },
         };
@@ -225,10 +225,8 @@ fn parse_named<T: Copy>(
     name: fn(T) -> &'static str,
     text: &str,
 ) -> Result<T, PresenceError> {
-    all.iter().copied().find(|v| name(*v).eq_ignore_ascii_case(trim(text))).ok_or_else(|| PresenceError::InvalidValue {
-        field,
-        got: text.to_owned(),
-        allowed: join(all.iter().map(|v| name(*v))),
+    all.iter().copied().find(|v| name(*v).eq_ignore_ascii_case(trim(text))).ok_or_else(|| {
+        Kind::InvalidValue { field, got: text.to_owned(), allowed: join(all.iter().map(|v| name(*v))) }.into()
     })
 }
 

@@ -9,11 +9,11 @@ use wasm_bindgen::prelude::*;
 
 use crate::cloud::{self, CloudConfigInput};
 use crate::duration::{self, DurationOut, EffectiveExpiryInput};
-use crate::error::PresenceError;
+use crate::error::{Kind, PresenceError};
 use crate::meeting;
 use crate::request::{self, RequestInput, SendInput, SendOptions};
 use crate::response::{self, ResponseBody, ResponseInput};
-use crate::value::{self, obj, FromValue, StringMap, ToValue, Value};
+use crate::value::{self, FromValue, Out, StringMap, ToValue, Value};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
@@ -145,16 +145,14 @@ fn write_js(v: Value) -> JsValue {
 }
 
 fn string_arg(value: &JsValue, field: &str) -> Result<String, PresenceError> {
-    value.as_string().ok_or_else(|| PresenceError::InvalidInput {
-        field: Some(field.to_owned()),
-        message: format!("{field} must be a string"),
+    value.as_string().ok_or_else(|| {
+        Kind::InvalidInput { field: Some(field.to_owned()), message: format!("{field} must be a string") }.into()
     })
 }
 
 fn number_arg(value: &JsValue, field: &str) -> Result<f64, PresenceError> {
-    value.as_f64().ok_or_else(|| PresenceError::InvalidInput {
-        field: Some(field.to_owned()),
-        message: format!("{field} must be a number"),
+    value.as_f64().ok_or_else(|| {
+        Kind::InvalidInput { field: Some(field.to_owned()), message: format!("{field} must be a number") }.into()
     })
 }
 
@@ -327,7 +325,7 @@ fn start_send(request: JsValue, access_token: JsValue, options: JsValue) -> Resu
     };
     let built = built.map_err(|e| match e {
         gloo_net::Error::JsError(js) => failure(&js.name, js.to_string(), timeout_ms),
-        other => PresenceError::Network { message: other.to_string() },
+        other => Kind::Network { message: other.to_string() }.into(),
     })?;
 
     let on_response = Closure::once_into_js(move |settled: JsValue| -> JsValue {
@@ -346,11 +344,13 @@ fn start_send(request: JsValue, access_token: JsValue, options: JsValue) -> Resu
         let on_body = Closure::once_into_js(move |settled: JsValue| -> JsValue {
             match settled.as_string() {
                 // A RawResponse.
-                Some(body) => write_js(obj(vec![
-                    ("status", status.to_value()),
-                    ("headers", headers.to_value()),
-                    ("body", body.to_value()),
-                ])),
+                Some(body) => write_js(
+                    Out::new()
+                        .put("status", status.to_value())
+                        .put("headers", headers.to_value())
+                        .put("body", body.to_value())
+                        .done(),
+                ),
                 None => rejected(&settled, timeout_ms),
             }
         });
@@ -363,9 +363,9 @@ fn start_send(request: JsValue, access_token: JsValue, options: JsValue) -> Resu
 /// is a timeout, anything else a network error described by the error's `toString()`.
 fn failure(name: &str, described: String, timeout_ms: u32) -> PresenceError {
     if name == "TimeoutError" || name == "AbortError" {
-        PresenceError::Timeout { timeout_ms }
+        Kind::Timeout { timeout_ms }.into()
     } else {
-        PresenceError::Network { message: described }
+        Kind::Network { message: described }.into()
     }
 }
 
@@ -374,7 +374,7 @@ fn failure(name: &str, described: String, timeout_ms: u32) -> PresenceError {
 fn rejected(reason: &JsValue, timeout_ms: u32) -> JsValue {
     let error = match reason.dyn_ref::<js_sys::Error>() {
         Some(e) => failure(&String::from(e.name()), String::from(e.to_string()), timeout_ms),
-        None => PresenceError::Network { message: js_string(reason).into() },
+        None => Kind::Network { message: js_string(reason).into() }.into(),
     };
     js_sys::Promise::reject(&error.into()).into()
 }
@@ -398,7 +398,7 @@ fn string_list(value: &JsValue, field: &str) -> Result<Vec<String>, PresenceErro
     if value.is_undefined() || value.is_null() {
         return Ok(Vec::new());
     }
-    let bad = || PresenceError::InvalidInput {
+    let bad = || Kind::InvalidInput {
         field: Some(field.to_owned()),
         message: format!("{field} must be an array of strings"),
     };

@@ -7,8 +7,8 @@
 use serde::Serialize;
 
 use crate::availability::join;
-use crate::error::{trim, trim_end_ascii, PresenceError};
-use crate::value::{obj, FromValue, Obj, ToValue, Value};
+use crate::error::{trim, trim_end_ascii, Kind, PresenceError};
+use crate::value::{FromValue, Obj, Out, ToValue, Value};
 
 /// A Microsoft cloud, or explicit endpoints for tests and the demo.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,7 +43,7 @@ impl Cloud {
             Some("china") => Self::China,
             Some("custom") => {
                 let Some(graph) = graph_base_url else {
-                    return Err(PresenceError::MissingField { field: "graphBaseUrl", action: "the custom cloud" });
+                    return Err(Kind::MissingField { field: "graphBaseUrl", action: "the custom cloud" }.into());
                 };
                 let graph = check_base_url("graphBaseUrl", graph)?;
                 let graph = graph.strip_suffix("/v1.0").map(str::to_owned).unwrap_or(graph);
@@ -54,24 +54,24 @@ impl Cloud {
                 return Ok(Self::Custom { graph_base_url: graph, login_base_url: login });
             }
             _ => {
-                return Err(PresenceError::InvalidValue {
-                    field: "cloud",
-                    got: name.to_owned(),
-                    allowed: join(CLOUD_NAMES),
-                })
+                return Err(
+                    Kind::InvalidValue { field: "cloud", got: name.to_owned(), allowed: join(CLOUD_NAMES) }.into()
+                )
             }
         };
         if graph_base_url.is_some() {
-            return Err(PresenceError::UnexpectedField {
+            return Err(Kind::UnexpectedField {
                 field: "graphBaseUrl",
                 action: "a named cloud (use cloud \"custom\")",
-            });
+            }
+            .into());
         }
         if login_base_url.is_some() {
-            return Err(PresenceError::UnexpectedField {
+            return Err(Kind::UnexpectedField {
                 field: "loginBaseUrl",
                 action: "a named cloud (use cloud \"custom\")",
-            });
+            }
+            .into());
         }
         Ok(resolved)
     }
@@ -137,7 +137,7 @@ impl Cloud {
     /// Refuses presence actions where Graph has no presence API.
     pub fn require_presence(&self, action: &str) -> Result<(), PresenceError> {
         if *self == Self::China {
-            return Err(PresenceError::CloudNotSupported { cloud: self.display_name(), action: action.to_owned() });
+            return Err(Kind::CloudNotSupported { cloud: self.display_name(), action: action.to_owned() }.into());
         }
         Ok(())
     }
@@ -146,7 +146,7 @@ impl Cloud {
 /// Checks an explicit base URL: https anywhere, or http only on loopback (a local simulator);
 /// no credentials, query or fragment. Returns it without a trailing slash.
 fn check_base_url(field: &'static str, url: &str) -> Result<String, PresenceError> {
-    let bad = |reason: &str| PresenceError::InvalidUrl { field, got: url.to_owned(), reason: reason.to_owned() };
+    let bad = |reason: &str| Kind::InvalidUrl { field, got: url.to_owned(), reason: reason.to_owned() };
     let trimmed = trim_end_ascii(trim(url), b'/');
     let lower = trimmed.to_ascii_lowercase();
     let (secure, rest) = if let Some(rest) = lower.strip_prefix("https://") {
@@ -154,29 +154,29 @@ fn check_base_url(field: &'static str, url: &str) -> Result<String, PresenceErro
     } else if let Some(rest) = lower.strip_prefix("http://") {
         (false, rest)
     } else {
-        return Err(bad("it must start with https:// (or http:// for a loopback address)"));
+        return Err(bad("it must start with https:// (or http:// for a loopback address)").into());
     };
     if trimmed.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return Err(bad("it contains spaces or control characters"));
+        return Err(bad("it contains spaces or control characters").into());
     }
     if rest.contains(['?', '#']) {
-        return Err(bad("it must not have a query or fragment"));
+        return Err(bad("it must not have a query or fragment").into());
     }
     let authority = rest.split('/').next().unwrap_or("");
-    if authority.contains('@') {
-        return Err(bad("it must not contain credentials"));
+    if authority.as_bytes().contains(&b'@') {
+        return Err(bad("it must not contain credentials").into());
     }
     let host = host_of(authority).ok_or_else(|| bad("it has no valid host"))?;
     if !secure && !matches!(host, "127.0.0.1" | "localhost" | "[::1]") {
-        return Err(bad("http:// is allowed only for 127.0.0.1, localhost or [::1]; use https://"));
+        return Err(bad("http:// is allowed only for 127.0.0.1, localhost or [::1]; use https://").into());
     }
     if let Some(port) = authority.strip_prefix(host).and_then(|p| p.strip_prefix(':')) {
         if port.is_empty() || port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(bad("its port is not a number"));
+            return Err(bad("its port is not a number").into());
         }
     }
     if rest.split('/').skip(1).any(|segment| segment == ".." || segment == ".") {
-        return Err(bad("it must not contain . or .. path segments"));
+        return Err(bad("it must not contain . or .. path segments").into());
     }
     Ok(trimmed.to_owned())
 }
@@ -198,13 +198,13 @@ pub fn check_tenant(tenant: &str) -> Result<String, PresenceError> {
     let t = trim(tenant);
     let lower = t.to_ascii_lowercase();
     if lower == "consumers" {
-        return Err(PresenceError::InvalidValue {
+        return Err(Kind::InvalidValue {
             field: "tenant",
             got: t.to_owned(),
             allowed: "organizations, common, a tenant id (GUID) or a domain; personal Microsoft accounts have no presence API".to_owned(),
-        });
+        }.into());
     }
-    let domain_like = lower.contains('.')
+    let domain_like = lower.as_bytes().contains(&b'.')
         && lower.split('.').all(|label| {
             !label.is_empty()
                 && label.len() <= 63
@@ -215,11 +215,12 @@ pub fn check_tenant(tenant: &str) -> Result<String, PresenceError> {
     if lower == "organizations" || lower == "common" || is_guid(&lower) || domain_like {
         Ok(lower)
     } else {
-        Err(PresenceError::InvalidValue {
+        Err(Kind::InvalidValue {
             field: "tenant",
             got: t.to_owned(),
             allowed: "organizations, common, a tenant id (GUID) or a domain such as contoso.onmicrosoft.com".to_owned(),
-        })
+        }
+        .into())
     }
 }
 
@@ -271,15 +272,15 @@ pub struct CloudConfig {
 
 impl ToValue for CloudConfig {
     fn to_value(&self) -> Value {
-        obj(vec![
-            ("cloud", self.cloud.to_value()),
-            ("graphBaseUrl", self.graph_base_url.to_value()),
-            ("loginBaseUrl", self.login_base_url.to_value()),
-            ("authority", self.authority.to_value()),
-            ("tenant", self.tenant.to_value()),
-            ("scopes", self.scopes.to_value()),
-            ("presenceSupported", self.presence_supported.to_value()),
-        ])
+        Out::new()
+            .put("cloud", self.cloud.to_value())
+            .put("graphBaseUrl", self.graph_base_url.to_value())
+            .put("loginBaseUrl", self.login_base_url.to_value())
+            .put("authority", self.authority.to_value())
+            .put("tenant", self.tenant.to_value())
+            .put("scopes", self.scopes.to_value())
+            .put("presenceSupported", self.presence_supported.to_value())
+            .done()
     }
 }
 

@@ -18,8 +18,8 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::availability::Availability;
-use crate::error::{push_decimal, show_number, trim, trim_end_ascii, PresenceError};
-use crate::value::{obj, FromValue, Obj, ToValue, Value};
+use crate::error::{push_decimal, show_number, trim, trim_end_ascii, Kind, PresenceError};
+use crate::value::{FromValue, Obj, Out, ToValue, Value};
 
 /// The longest duration we accept: 2^53 − 1 seconds, so that whole seconds stay exact as a
 /// JavaScript number (about 285 million years; anything near it is a typo, not an expiry).
@@ -128,7 +128,7 @@ impl fmt::Display for Duration {
 }
 
 fn invalid(field: &'static str, input: &str, reason: impl Into<String>) -> PresenceError {
-    PresenceError::InvalidDuration { field, input: input.to_owned(), reason: reason.into() }
+    Kind::InvalidDuration { field, input: input.to_owned(), reason: reason.into() }.into()
 }
 
 fn too_long(field: &'static str, input: &str) -> PresenceError {
@@ -221,7 +221,7 @@ fn parse_iso(field: &'static str, input: &str, rest: &str) -> Result<Duration, P
         }
         let end = digits_end(bytes, i);
         if end == i {
-            return Err(if "YMDHS".contains(c) {
+            return Err(if matches!(c, 'Y' | 'M' | 'D' | 'H' | 'S') {
                 invalid(field, input, format!("designator {c} has no number before it"))
             } else {
                 invalid(field, input, format!("unexpected character '{c}'; {EXAMPLES}"))
@@ -410,13 +410,14 @@ pub fn check_ms(field: &'static str, ms: f64) -> Result<f64, PresenceError> {
     if ms.is_finite() && ms.abs() <= 8.64e15 {
         Ok(ms)
     } else {
-        Err(PresenceError::InvalidInput {
+        Err(Kind::InvalidInput {
             field: Some(field.to_owned()),
             message: format!(
                 "{field} must be a millisecond timestamp within the range of a Date, got {}",
                 show_number(ms)
             ),
-        })
+        }
+        .into())
     }
 }
 
@@ -425,11 +426,12 @@ pub fn until(now_ms: f64, target_ms: f64) -> Result<Duration, PresenceError> {
     let now_ms = check_ms("nowMs", now_ms)?;
     let target_ms = check_ms("targetMs", target_ms)?;
     if target_ms <= now_ms {
-        return Err(PresenceError::TargetInPast {
+        return Err(Kind::TargetInPast {
             field: "targetMs",
             now_ms: show_number(now_ms),
             target_ms: show_number(target_ms),
-        });
+        }
+        .into());
     }
     let minutes = ((target_ms - now_ms) / 60_000.0).ceil() as u64;
     Duration::from_secs("targetMs", minutes.saturating_mul(60))
@@ -468,18 +470,18 @@ impl From<&Duration> for DurationOut {
 
 impl ToValue for Expiry {
     fn to_value(&self) -> Value {
-        obj(vec![
-            ("iso", self.iso.to_value()),
-            ("seconds", self.seconds.to_value()),
-            ("untilMs", self.until_ms.to_value()),
-            ("isDefault", self.is_default.to_value()),
-        ])
+        Out::new()
+            .put("iso", self.iso.to_value())
+            .put("seconds", self.seconds.to_value())
+            .put("untilMs", self.until_ms.to_value())
+            .put("isDefault", self.is_default.to_value())
+            .done()
     }
 }
 
 impl ToValue for DurationOut {
     fn to_value(&self) -> Value {
-        obj(vec![("iso", self.iso.to_value()), ("seconds", self.seconds.to_value())])
+        Out::new().put("iso", self.iso.to_value()).put("seconds", self.seconds.to_value()).done()
     }
 }
 
@@ -523,10 +525,11 @@ pub fn effective_expiry(input: &EffectiveExpiryInput) -> Result<Expiry, Presence
 pub fn parse_expiry(text: &str, now_ms: f64, tz_offset_minutes: f64) -> Result<Expiry, PresenceError> {
     let now_ms = check_ms("nowMs", now_ms)?;
     if !tz_offset_minutes.is_finite() || tz_offset_minutes.abs() > 18.0 * 60.0 {
-        return Err(PresenceError::InvalidInput {
+        return Err(Kind::InvalidInput {
             field: Some("tzOffsetMinutes".to_owned()),
             message: format!("tzOffsetMinutes must be between -1080 and 1080, got {}", show_number(tz_offset_minutes)),
-        });
+        }
+        .into());
     }
     let trimmed = trim(text);
     let lower = trimmed.to_ascii_lowercase();
@@ -534,7 +537,7 @@ pub fn parse_expiry(text: &str, now_ms: f64, tz_offset_minutes: f64) -> Result<E
         .iter()
         .find_map(|prefix| lower.strip_prefix(prefix))
         .map(str::trim)
-        .or_else(|| lower.contains(':').then_some(lower.as_str()));
+        .or_else(|| lower.as_bytes().contains(&b':').then_some(lower.as_str()));
     let Some(clock) = clock else {
         return Ok(Expiry::new(&parse("expiration", text)?, now_ms, false));
     };

@@ -7,9 +7,15 @@
 
 use std::fmt;
 
-/// Everything the core can refuse or fail with.
+/// Everything the core can refuse or fail with: a [`Kind`] behind one pointer, so a
+/// `Result<_, PresenceError>` is small and each `?` moves four bytes (wasm32) instead of the
+/// whole payload.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PresenceError {
+pub struct PresenceError(Box<Kind>);
+
+/// What a [`PresenceError`] is, with its payload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
     /// The input is not of the expected shape (not an object, wrong type, unknown property).
     InvalidInput { field: Option<String>, message: String },
     /// A field the action needs is absent.
@@ -42,87 +48,104 @@ pub enum PresenceError {
     Timeout { timeout_ms: u32 },
 }
 
+impl From<Kind> for PresenceError {
+    #[inline(never)]
+    fn from(kind: Kind) -> Self {
+        Self(Box::new(kind))
+    }
+}
+
 impl PresenceError {
+    /// What went wrong, with its payload.
+    pub fn kind(&self) -> &Kind {
+        &self.0
+    }
+
+    /// The kind, mutable (to prefix a message in place).
+    pub(crate) fn kind_mut(&mut self) -> &mut Kind {
+        &mut self.0
+    }
+
     /// Stable machine-readable code. JS branches on this, never on the message text; renaming one
     /// is a breaking change.
     pub fn code(&self) -> &'static str {
-        match self {
-            Self::InvalidInput { .. } => "invalidInput",
-            Self::MissingField { .. } => "missingField",
-            Self::UnexpectedField { .. } => "unexpectedField",
-            Self::InvalidValue { .. } => "invalidValue",
-            Self::UnsupportedPair { .. } => "unsupportedPair",
-            Self::InvalidDuration { .. } => "invalidDuration",
-            Self::DurationOutOfRange { .. } => "durationOutOfRange",
-            Self::TargetInPast { .. } => "targetInPast",
-            Self::CloudNotSupported { .. } => "cloudNotSupported",
-            Self::InvalidUserId { .. } => "invalidUserId",
-            Self::InvalidUrl { .. } => "invalidUrl",
-            Self::InvalidText { .. } => "invalidText",
-            Self::InvalidMeeting { .. } => "invalidMeeting",
-            Self::Network { .. } => "networkError",
-            Self::Timeout { .. } => "timeout",
+        match self.kind() {
+            Kind::InvalidInput { .. } => "invalidInput",
+            Kind::MissingField { .. } => "missingField",
+            Kind::UnexpectedField { .. } => "unexpectedField",
+            Kind::InvalidValue { .. } => "invalidValue",
+            Kind::UnsupportedPair { .. } => "unsupportedPair",
+            Kind::InvalidDuration { .. } => "invalidDuration",
+            Kind::DurationOutOfRange { .. } => "durationOutOfRange",
+            Kind::TargetInPast { .. } => "targetInPast",
+            Kind::CloudNotSupported { .. } => "cloudNotSupported",
+            Kind::InvalidUserId { .. } => "invalidUserId",
+            Kind::InvalidUrl { .. } => "invalidUrl",
+            Kind::InvalidText { .. } => "invalidText",
+            Kind::InvalidMeeting { .. } => "invalidMeeting",
+            Kind::Network { .. } => "networkError",
+            Kind::Timeout { .. } => "timeout",
         }
     }
 
     /// The input field at fault, in the spelling of the input object, when there is one.
     pub fn field(&self) -> Option<&str> {
-        match self {
-            Self::InvalidInput { field, .. } => field.as_deref(),
-            Self::MissingField { field, .. }
-            | Self::UnexpectedField { field, .. }
-            | Self::InvalidValue { field, .. }
-            | Self::InvalidDuration { field, .. }
-            | Self::DurationOutOfRange { field, .. }
-            | Self::TargetInPast { field, .. }
-            | Self::InvalidUrl { field, .. }
-            | Self::InvalidText { field, .. }
-            | Self::InvalidMeeting { field, .. } => Some(field),
-            Self::UnsupportedPair { .. } => Some("activity"),
-            Self::CloudNotSupported { .. } => Some("cloud"),
-            Self::InvalidUserId { .. } => Some("userId"),
-            Self::Network { .. } | Self::Timeout { .. } => None,
+        match self.kind() {
+            Kind::InvalidInput { field, .. } => field.as_deref(),
+            Kind::MissingField { field, .. }
+            | Kind::UnexpectedField { field, .. }
+            | Kind::InvalidValue { field, .. }
+            | Kind::InvalidDuration { field, .. }
+            | Kind::DurationOutOfRange { field, .. }
+            | Kind::TargetInPast { field, .. }
+            | Kind::InvalidUrl { field, .. }
+            | Kind::InvalidText { field, .. }
+            | Kind::InvalidMeeting { field, .. } => Some(field),
+            Kind::UnsupportedPair { .. } => Some("activity"),
+            Kind::CloudNotSupported { .. } => Some("cloud"),
+            Kind::InvalidUserId { .. } => Some("userId"),
+            Kind::Network { .. } | Kind::Timeout { .. } => None,
         }
     }
 }
 
 impl fmt::Display for PresenceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::InvalidInput { message, .. } => write!(f, "invalid input: {message}"),
-            Self::MissingField { field, action } => write!(f, "{field} is required for {action}"),
-            Self::UnexpectedField { field, action } => {
+        match self.kind() {
+            Kind::InvalidInput { message, .. } => write!(f, "invalid input: {message}"),
+            Kind::MissingField { field, action } => write!(f, "{field} is required for {action}"),
+            Kind::UnexpectedField { field, action } => {
                 write!(f, "{field} is not used by {action}; remove it")
             }
-            Self::InvalidValue { field, got, allowed } => {
+            Kind::InvalidValue { field, got, allowed } => {
                 write!(f, "{field} must be one of {allowed}; got \"{got}\"")
             }
-            Self::UnsupportedPair { action, availability, activity, allowed } => write!(
+            Kind::UnsupportedPair { action, availability, activity, allowed } => write!(
                 f,
                 "{action} does not accept availability {availability} with activity {activity}; allowed pairs: {allowed}"
             ),
-            Self::InvalidDuration { field, input, reason } => {
+            Kind::InvalidDuration { field, input, reason } => {
                 write!(f, "{field} \"{input}\" is not a valid duration: {reason}")
             }
-            Self::DurationOutOfRange { field, got, min, max } => {
+            Kind::DurationOutOfRange { field, got, min, max } => {
                 write!(f, "{field} must be between {min} and {max}, got {got}")
             }
-            Self::TargetInPast { field, now_ms, target_ms } => write!(
+            Kind::TargetInPast { field, now_ms, target_ms } => write!(
                 f,
                 "{field} must lie in the future: target {target_ms} ms is not after now {now_ms} ms"
             ),
-            Self::CloudNotSupported { cloud, action } => write!(
+            Kind::CloudNotSupported { cloud, action } => write!(
                 f,
                 "{action} is not available in the {cloud} cloud: Microsoft Graph offers no presence API there"
             ),
-            Self::InvalidUserId { got, reason } => {
+            Kind::InvalidUserId { got, reason } => {
                 write!(f, "userId \"{got}\" is not usable: {reason}; use \"me\", a user object id (GUID) or a UPN")
             }
-            Self::InvalidUrl { field, got, reason } => write!(f, "{field} \"{got}\" is not usable: {reason}"),
-            Self::InvalidText { field, reason } => write!(f, "{field} is not usable: {reason}"),
-            Self::InvalidMeeting { field, reason } => write!(f, "{field} is not usable: {reason}"),
-            Self::Network { message } => write!(f, "the request did not reach the server: {message}"),
-            Self::Timeout { timeout_ms } => write!(f, "no answer within {timeout_ms} ms"),
+            Kind::InvalidUrl { field, got, reason } => write!(f, "{field} \"{got}\" is not usable: {reason}"),
+            Kind::InvalidText { field, reason } => write!(f, "{field} is not usable: {reason}"),
+            Kind::InvalidMeeting { field, reason } => write!(f, "{field} is not usable: {reason}"),
+            Kind::Network { message } => write!(f, "the request did not reach the server: {message}"),
+            Kind::Timeout { timeout_ms } => write!(f, "no answer within {timeout_ms} ms"),
         }
     }
 }
@@ -138,7 +161,7 @@ impl PresenceError {
             .find_map(|prefix| message.split(prefix).nth(1))
             .and_then(|rest| rest.split('`').next())
             .map(str::to_owned);
-        Self::InvalidInput { field, message }
+        Kind::InvalidInput { field, message }.into()
     }
 }
 
@@ -148,6 +171,20 @@ pub(crate) fn push_decimal(out: &mut String, n: u64) {
         push_decimal(out, n / 10);
     }
     out.push(char::from(b'0' + (n % 10) as u8));
+}
+
+/// Appends `n` in hexadecimal with at least `width` (at most 8) digits: what `{n:0width$x}`
+/// writes, or `X` when `upper`, without `core::fmt`.
+pub(crate) fn push_hex(out: &mut String, n: u32, width: u32, upper: bool) {
+    let mut len = 1;
+    while len < 8 && n >> (4 * len) != 0 {
+        len += 1;
+    }
+    let ten = if upper { b'A' } else { b'a' };
+    for i in (0..len.max(width).min(8)).rev() {
+        let d = (n >> (4 * i) & 0xf) as u8;
+        out.push(char::from(if d < 10 { b'0' + d } else { ten + d - 10 }));
+    }
 }
 
 /// `s` without leading and trailing whitespace: exactly `str::trim`, in one forward pass (no
@@ -162,6 +199,26 @@ pub(crate) fn trim(s: &str) -> &str {
         }
     }
     start.and_then(|start| s.get(start..end)).unwrap_or_default()
+}
+
+/// Where `needle` first occurs in `s`: `str::find` for a `&str` needle, comparing bytes (no
+/// two-way searcher ships in the wasm). A match found this way starts at a char boundary, as
+/// the needle's first byte is never a UTF-8 continuation byte.
+pub(crate) fn find_str(s: &str, needle: &str) -> Option<usize> {
+    let (s, needle) = (s.as_bytes(), needle.as_bytes());
+    let mut i = 0;
+    while i + needle.len() <= s.len() {
+        if s.get(i..i + needle.len()) == Some(needle) {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Whether `needle` occurs in `s` (`str::contains` for a `&str` needle, through [`find_str`]).
+pub(crate) fn has_str(s: &str, needle: &str) -> bool {
+    find_str(s, needle).is_some()
 }
 
 /// `s` without any trailing `c` (`str::trim_end_matches` for an ASCII `c`, in less wasm).
@@ -182,7 +239,11 @@ pub fn quote(s: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c if c.is_control() => {
+                out.push_str("\\u{");
+                push_hex(&mut out, u32::from(c), 1, false);
+                out.push('}');
+            }
             c => out.push(c),
         }
     }
@@ -263,9 +324,25 @@ mod tests {
             assert_eq!(trim(s), s.trim(), "{s:?}");
         }
         assert_eq!(trim_end_ascii("x//", b'/'), "x");
+        for n in [0, 1, 9, 10, 15, 16, 0x1f, 0x7f, 0xff, 0x2028, 0x10ffff, u32::MAX] {
+            for width in [1, 2, 4] {
+                buf.clear();
+                push_hex(&mut buf, n, width, false);
+                assert_eq!(buf, format!("{n:0width$x}", width = width as usize));
+                buf.clear();
+                push_hex(&mut buf, n, width, true);
+                assert_eq!(buf, format!("{n:0width$X}", width = width as usize));
+            }
+        }
     }
 
     proptest::proptest! {
+        #[test]
+        fn find_str_is_str_find(s in "[a.é€\"=]{0,10}", needle in "[a.é€\"=]{0,3}") {
+            proptest::prop_assert_eq!(find_str(&s, &needle), s.find(needle.as_str()));
+            proptest::prop_assert_eq!(has_str(&s, &needle), s.contains(needle.as_str()));
+        }
+
         #[test]
         fn trim_is_str_trim(s in "[ \t\n\u{a0}\u{2028}\u{3000}aé€]{0,12}") {
             proptest::prop_assert_eq!(trim(&s), s.trim());
@@ -275,28 +352,28 @@ mod tests {
     #[test]
     fn every_variant_has_a_distinct_code() {
         let all = [
-            PresenceError::InvalidInput { field: None, message: String::new() },
-            PresenceError::MissingField { field: "a", action: "b" },
-            PresenceError::UnexpectedField { field: "a", action: "b" },
-            PresenceError::InvalidValue { field: "a", got: String::new(), allowed: String::new() },
-            PresenceError::UnsupportedPair {
+            Kind::InvalidInput { field: None, message: String::new() },
+            Kind::MissingField { field: "a", action: "b" },
+            Kind::UnexpectedField { field: "a", action: "b" },
+            Kind::InvalidValue { field: "a", got: String::new(), allowed: String::new() },
+            Kind::UnsupportedPair {
                 action: "a",
                 availability: String::new(),
                 activity: String::new(),
                 allowed: String::new(),
             },
-            PresenceError::InvalidDuration { field: "a", input: String::new(), reason: String::new() },
-            PresenceError::DurationOutOfRange { field: "a", got: String::new(), min: "", max: "" },
-            PresenceError::TargetInPast { field: "a", now_ms: String::new(), target_ms: String::new() },
-            PresenceError::CloudNotSupported { cloud: "china", action: String::new() },
-            PresenceError::InvalidUserId { got: String::new(), reason: String::new() },
-            PresenceError::InvalidUrl { field: "a", got: String::new(), reason: String::new() },
-            PresenceError::InvalidText { field: "a", reason: String::new() },
-            PresenceError::InvalidMeeting { field: "a", reason: String::new() },
-            PresenceError::Network { message: String::new() },
-            PresenceError::Timeout { timeout_ms: 1 },
+            Kind::InvalidDuration { field: "a", input: String::new(), reason: String::new() },
+            Kind::DurationOutOfRange { field: "a", got: String::new(), min: "", max: "" },
+            Kind::TargetInPast { field: "a", now_ms: String::new(), target_ms: String::new() },
+            Kind::CloudNotSupported { cloud: "china", action: String::new() },
+            Kind::InvalidUserId { got: String::new(), reason: String::new() },
+            Kind::InvalidUrl { field: "a", got: String::new(), reason: String::new() },
+            Kind::InvalidText { field: "a", reason: String::new() },
+            Kind::InvalidMeeting { field: "a", reason: String::new() },
+            Kind::Network { message: String::new() },
+            Kind::Timeout { timeout_ms: 1 },
         ];
-        let mut codes: Vec<&str> = all.iter().map(PresenceError::code).collect();
+        let mut codes: Vec<&str> = all.iter().map(|k| PresenceError::from(k.clone()).code()).collect();
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), all.len());

@@ -10,8 +10,8 @@ use serde::Serialize;
 use crate::availability::{join, Pair, PairKind};
 use crate::cloud::{is_guid, Cloud};
 use crate::duration::{self, Duration};
-use crate::error::{trim, PresenceError};
-use crate::value::{obj, FromValue, Obj, StringMap, ToValue, Value};
+use crate::error::{has_str, push_hex, trim, Kind, PresenceError};
+use crate::value::{FromValue, Obj, Out, StringMap, ToValue, Value};
 
 /// The presence actions the core can build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,11 +48,12 @@ impl Action {
 
     fn parse(text: &str) -> Result<Self, PresenceError> {
         ACTIONS.into_iter().find(|a| a.as_str().eq_ignore_ascii_case(trim(text))).ok_or_else(|| {
-            PresenceError::InvalidValue {
+            Kind::InvalidValue {
                 field: "action",
                 got: text.to_owned(),
                 allowed: join(ACTIONS.iter().map(|a| a.as_str())),
             }
+            .into()
         })
     }
 }
@@ -128,13 +129,14 @@ pub struct DateTimeTimeZone {
 impl DateTimeTimeZone {
     fn from_map(map: &StringMap) -> Result<Self, PresenceError> {
         if let Some(key) = map.keys().find(|k| *k != "dateTime" && *k != "timeZone") {
-            return Err(PresenceError::InvalidText {
+            return Err(Kind::InvalidText {
                 field: "messageExpiry",
                 reason: format!("it has an unknown key \"{key}\"; it takes dateTime and timeZone"),
-            });
+            }
+            .into());
         }
         let get = |key: &str| {
-            map.get(key).cloned().ok_or_else(|| PresenceError::InvalidText {
+            map.get(key).cloned().ok_or_else(|| Kind::InvalidText {
                 field: "messageExpiry",
                 reason: format!("{key} is missing; it takes dateTime and timeZone"),
             })
@@ -156,12 +158,12 @@ pub struct GraphRequest {
 
 impl ToValue for GraphRequest {
     fn to_value(&self) -> Value {
-        obj(vec![
-            ("method", self.method.to_value()),
-            ("url", self.url.to_value()),
-            ("headers", self.headers.to_value()),
-            ("body", self.body.to_value()),
-        ])
+        Out::new()
+            .put("method", self.method.to_value())
+            .put("url", self.url.to_value())
+            .put("headers", self.headers.to_value())
+            .put("body", self.body.to_value())
+            .done()
     }
 }
 
@@ -207,7 +209,10 @@ fn write_json_string(s: &str, out: &mut String) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c if u32::from(c) < 0x20 => {
+                out.push_str("\\u");
+                push_hex(out, u32::from(c), 4, false);
+            }
             c => out.push(c),
         }
     }
@@ -236,50 +241,51 @@ fn refuse_unused(action: Action, input: &RequestInput) -> Result<(), PresenceErr
     ];
     let allowed = allowed_fields(action);
     match given.iter().find(|(name, present)| *present && !allowed.contains(name)) {
-        Some((field, _)) => Err(PresenceError::UnexpectedField { field, action: action.as_str() }),
+        Some((field, _)) => Err(Kind::UnexpectedField { field, action: action.as_str() }.into()),
         None => Ok(()),
     }
 }
 
 fn required<'a>(value: &'a Option<String>, field: &'static str, action: Action) -> Result<&'a str, PresenceError> {
-    value.as_deref().ok_or(PresenceError::MissingField { field, action: action.as_str() })
+    value.as_deref().ok_or(Kind::MissingField { field, action: action.as_str() }.into())
 }
 
 /// The path of the presence resource for a user: `/me/presence` or `/users/{id}/presence`.
 fn user_segment(user_id: Option<&str>, action: Action) -> Result<String, PresenceError> {
     let raw = user_id.unwrap_or("me");
     let id = trim(raw);
-    let bad = |reason: &str| PresenceError::InvalidUserId { got: raw.to_owned(), reason: reason.to_owned() };
+    let bad = |reason: &str| Kind::InvalidUserId { got: raw.to_owned(), reason: reason.to_owned() };
     if id.is_empty() {
-        return Err(bad("it is empty"));
+        return Err(bad("it is empty").into());
     }
     if id.eq_ignore_ascii_case("me") {
         return Ok("/me".to_owned());
     }
     if id.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return Err(bad("it contains spaces or control characters"));
+        return Err(bad("it contains spaces or control characters").into());
     }
     if let Some(c) = id.chars().find(|c| matches!(c, '/' | '\\' | '?' | '#' | '%')) {
-        return Err(bad(&format!("the character '{c}' would change the request path")));
+        return Err(bad(&format!("the character '{c}' would change the request path")).into());
     }
-    if id.contains("..") {
-        return Err(bad("\"..\" would change the request path"));
+    if has_str(id, "..") {
+        return Err(bad("\"..\" would change the request path").into());
     }
     if is_guid(id) {
         return Ok(format!("/users/{}", id.to_ascii_lowercase()));
     }
     let Some((local, domain)) = id.split_once('@') else {
-        return Err(bad("it is neither a GUID nor a UPN (name@domain)"));
+        return Err(bad("it is neither a GUID nor a UPN (name@domain)").into());
     };
-    let domain_ok = domain.contains('.')
+    let domain_ok = domain.as_bytes().contains(&b'.')
         && domain.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
-    if local.is_empty() || domain.contains('@') || !domain_ok {
-        return Err(bad("it is neither a GUID nor a UPN (name@domain)"));
+    if local.is_empty() || domain.as_bytes().contains(&b'@') || !domain_ok {
+        return Err(bad("it is neither a GUID nor a UPN (name@domain)").into());
     }
     if action == Action::GetPresence {
         return Err(bad(
             "reading presence needs the user's object id (GUID) or \"me\"; Graph does not accept a UPN there",
-        ));
+        )
+        .into());
     }
     Ok(format!("/users/{}", percent_encode(id)))
 }
@@ -291,7 +297,8 @@ fn percent_encode(segment: &str) -> String {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'@') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push('%');
+            push_hex(&mut out, b.into(), 2, true);
         }
     }
     out
@@ -300,10 +307,10 @@ fn percent_encode(segment: &str) -> String {
 fn check_session_id(value: &str) -> Result<String, PresenceError> {
     let id = trim(value);
     if !is_guid(id) {
-        return Err(PresenceError::InvalidText {
+        return Err(Kind::InvalidText {
             field: "sessionId",
             reason: format!("it must be the application (client) id, a GUID such as 5e1f9c2a-8b3d-4f60-a7e4-1d2c3b4a5f60; got \"{value}\""),
-        });
+        }.into());
     }
     Ok(id.to_ascii_lowercase())
 }
@@ -311,16 +318,14 @@ fn check_session_id(value: &str) -> Result<String, PresenceError> {
 fn check_message(message: &str) -> Result<(), PresenceError> {
     let count = message.chars().count();
     if count > MESSAGE_MAX_CHARS {
-        return Err(PresenceError::InvalidText {
+        return Err(Kind::InvalidText {
             field: "message",
             reason: format!("it has {count} characters; Teams shows at most {MESSAGE_MAX_CHARS}"),
-        });
+        }
+        .into());
     }
     if message.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(PresenceError::InvalidText {
-            field: "message",
-            reason: "it contains control characters".to_owned(),
-        });
+        return Err(Kind::InvalidText { field: "message", reason: "it contains control characters".to_owned() }.into());
     }
     Ok(())
 }
@@ -329,7 +334,7 @@ fn check_message(message: &str) -> Result<(), PresenceError> {
 /// offset; the zone goes in `timeZone` (setStatusMessage page).
 fn check_date_time(value: &DateTimeTimeZone) -> Result<(), PresenceError> {
     let dt = value.date_time.as_str();
-    let bad = |reason: String| PresenceError::InvalidText { field: "messageExpiry", reason };
+    let bad = |reason: String| Kind::InvalidText { field: "messageExpiry", reason };
     let (main, fraction) = match dt.split_once('.') {
         Some((m, f)) => (m, Some(f)),
         None => (dt, None),
@@ -345,19 +350,20 @@ fn check_date_time(value: &DateTimeTimeZone) -> Result<(), PresenceError> {
     if !shape_ok || !fraction_ok {
         return Err(bad(format!(
             "dateTime must look like 2026-12-01T17:30:00 (local time, no offset; the zone goes in timeZone); got \"{dt}\""
-        )));
+        )).into());
     }
     let num = |range: std::ops::Range<usize>| main.get(range).and_then(duration::parse_u32).unwrap_or(99);
     let (month, day, hour, minute, second) = (num(5..7), num(8..10), num(11..13), num(14..16), num(17..19));
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 59 {
-        return Err(bad(format!("dateTime \"{dt}\" is not a valid date and time")));
+        return Err(bad(format!("dateTime \"{dt}\" is not a valid date and time")).into());
     }
     let tz = trim(&value.time_zone);
     if tz.is_empty() || tz.len() > 100 || tz.chars().any(char::is_control) {
         return Err(bad(format!(
             "timeZone must name a zone such as \"W. Europe Standard Time\" or \"UTC\"; got \"{}\"",
             value.time_zone
-        )));
+        ))
+        .into());
     }
     Ok(())
 }
@@ -374,10 +380,11 @@ pub fn build(input: &RequestInput, fresh_request_id: &str) -> Result<GraphReques
     let request_id = match input.client_request_id.as_deref() {
         Some(id) if is_guid(trim(id)) => trim(id).to_ascii_lowercase(),
         Some(id) => {
-            return Err(PresenceError::InvalidText {
+            return Err(Kind::InvalidText {
                 field: "clientRequestId",
                 reason: format!("it must be a GUID; got \"{id}\""),
-            })
+            }
+            .into())
         }
         None => fresh_request_id.to_owned(),
     };
@@ -475,12 +482,7 @@ pub fn build(input: &RequestInput, fresh_request_id: &str) -> Result<GraphReques
 pub fn session_expiry(text: &str) -> Result<Duration, PresenceError> {
     let d = duration::parse("expiration", text)?;
     if d.cmp_secs(SESSION_MIN_SECONDS).is_lt() || d.cmp_secs(SESSION_MAX_SECONDS).is_gt() {
-        return Err(PresenceError::DurationOutOfRange {
-            field: "expiration",
-            got: d.to_iso(),
-            min: "PT5M",
-            max: "PT4H",
-        });
+        return Err(Kind::DurationOutOfRange { field: "expiration", got: d.to_iso(), min: "PT5M", max: "PT4H" }.into());
     }
     Ok(d)
 }
@@ -529,40 +531,42 @@ pub const MAX_TIMEOUT_MS: u32 = 30_000;
 /// Checks a request before it is sent and returns the timeout to use, in milliseconds.
 pub fn check_send(input: &SendInput, options: &SendOptions, token: &str) -> Result<u32, PresenceError> {
     if input.method != "GET" && input.method != "POST" {
-        return Err(PresenceError::InvalidValue {
-            field: "method",
-            got: input.method.clone(),
-            allowed: "GET, POST".to_owned(),
-        });
+        return Err(
+            Kind::InvalidValue { field: "method", got: input.method.clone(), allowed: "GET, POST".to_owned() }.into()
+        );
     }
     let url = input.url.as_str();
     let loopback =
         ["http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:", "http://localhost/", "http://[::1]:"];
     if !url.starts_with("https://") && !loopback.iter().any(|p| url.starts_with(p)) {
-        return Err(PresenceError::InvalidUrl {
+        return Err(Kind::InvalidUrl {
             field: "url",
             got: url.to_owned(),
             reason: "requests go to https:// hosts (or http:// on loopback only)".to_owned(),
-        });
+        }
+        .into());
     }
     if input.headers.keys().any(|k| k.eq_ignore_ascii_case("authorization")) {
-        return Err(PresenceError::UnexpectedField {
+        return Err(Kind::UnexpectedField {
             field: "headers.Authorization",
             action: "sendRequest (pass the token as its own argument)",
-        });
+        }
+        .into());
     }
     if token.is_empty() || token.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(PresenceError::InvalidText {
+        return Err(Kind::InvalidText {
             field: "accessToken",
             reason: "it is empty or contains whitespace".to_owned(),
-        });
+        }
+        .into());
     }
     match options.timeout_ms {
         None => Ok(DEFAULT_TIMEOUT_MS),
         Some(ms) if ms.is_finite() && ms >= 1.0 && ms <= f64::from(MAX_TIMEOUT_MS) => Ok(ms as u32),
-        Some(ms) => Err(PresenceError::InvalidInput {
+        Some(ms) => Err(Kind::InvalidInput {
             field: Some("timeoutMs".to_owned()),
             message: format!("timeoutMs must be between 1 and {MAX_TIMEOUT_MS}, got {}", crate::error::show_number(ms)),
-        }),
+        }
+        .into()),
     }
 }

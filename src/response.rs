@@ -7,8 +7,8 @@
 use serde::Serialize;
 
 use crate::duration::{check_ms, parse_u32};
-use crate::error::{trim, PresenceError};
-use crate::value::{name, obj, sparse_obj, FromValue, Obj, StringMap, ToValue, Value};
+use crate::error::{find_str, has_str, trim, PresenceError};
+use crate::value::{name, FromValue, Obj, Out, StringMap, ToValue, Value};
 
 /// Retries allowed after the first answer; `attempt` counts retries already made.
 pub const MAX_RETRIES: u32 = 5;
@@ -245,42 +245,42 @@ pub struct Interpretation {
 
 impl ToValue for StatusMessage {
     fn to_value(&self) -> Value {
-        obj(vec![
-            ("message", self.message.to_value()),
-            ("expiryDateTime", self.expiry_date_time.to_value()),
-            ("publishedDateTime", self.published_date_time.to_value()),
-        ])
+        Out::new()
+            .put("message", self.message.to_value())
+            .put("expiryDateTime", self.expiry_date_time.to_value())
+            .put("publishedDateTime", self.published_date_time.to_value())
+            .done()
     }
 }
 
 impl ToValue for ItemBody {
     fn to_value(&self) -> Value {
-        obj(vec![("content", self.content.to_value()), ("contentType", self.content_type.to_value())])
+        Out::new().put("content", self.content.to_value()).put("contentType", self.content_type.to_value()).done()
     }
 }
 
 impl ToValue for DateTimeTimeZoneOut {
     fn to_value(&self) -> Value {
-        obj(vec![("dateTime", self.date_time.to_value()), ("timeZone", self.time_zone.to_value())])
+        Out::new().put("dateTime", self.date_time.to_value()).put("timeZone", self.time_zone.to_value()).done()
     }
 }
 
 impl ToValue for OutOfOfficeSettings {
     fn to_value(&self) -> Value {
-        obj(vec![("message", self.message.to_value()), ("isOutOfOffice", self.is_out_of_office.to_value())])
+        Out::new().put("message", self.message.to_value()).put("isOutOfOffice", self.is_out_of_office.to_value()).done()
     }
 }
 
 impl ToValue for Presence {
     fn to_value(&self) -> Value {
-        obj(vec![
-            ("id", self.id.to_value()),
-            ("availability", self.availability.to_value()),
-            ("activity", self.activity.to_value()),
-            ("sequenceNumber", self.sequence_number.to_value()),
-            ("statusMessage", self.status_message.to_value()),
-            ("outOfOfficeSettings", self.out_of_office_settings.to_value()),
-        ])
+        Out::new()
+            .put("id", self.id.to_value())
+            .put("availability", self.availability.to_value())
+            .put("activity", self.activity.to_value())
+            .put("sequenceNumber", self.sequence_number.to_value())
+            .put("statusMessage", self.status_message.to_value())
+            .put("outOfOfficeSettings", self.out_of_office_settings.to_value())
+            .done()
     }
 }
 
@@ -298,29 +298,29 @@ impl ToValue for Next {
 
 impl ToValue for Failure {
     fn to_value(&self) -> Value {
-        sparse_obj(vec![
-            ("code", self.code.to_value()),
-            ("message", self.message.to_value()),
-            ("status", self.status.to_value()),
-            ("graphCode", self.graph_code.to_value()),
-            ("requestId", self.request_id.to_value()),
-            ("clientRequestId", self.client_request_id.to_value()),
-            ("date", self.date.to_value()),
-            ("retryAfterSeconds", self.retry_after_seconds.to_value()),
-            ("claims", self.claims.to_value()),
-            ("field", self.field.to_value()),
-            ("next", self.next.to_value()),
-        ])
+        Out::new()
+            .sparse("code", self.code.to_value())
+            .sparse("message", self.message.to_value())
+            .sparse("status", self.status.to_value())
+            .sparse("graphCode", self.graph_code.to_value())
+            .sparse("requestId", self.request_id.to_value())
+            .sparse("clientRequestId", self.client_request_id.to_value())
+            .sparse("date", self.date.to_value())
+            .sparse("retryAfterSeconds", self.retry_after_seconds.to_value())
+            .sparse("claims", self.claims.to_value())
+            .sparse("field", self.field.to_value())
+            .sparse("next", self.next.to_value())
+            .done()
     }
 }
 
 impl ToValue for Interpretation {
     fn to_value(&self) -> Value {
-        sparse_obj(vec![
-            ("ok", self.ok.to_value()),
-            ("presence", self.presence.to_value()),
-            ("error", self.error.to_value()),
-        ])
+        Out::new()
+            .sparse("ok", self.ok.to_value())
+            .sparse("presence", self.presence.to_value())
+            .sparse("error", self.error.to_value())
+            .done()
     }
 }
 
@@ -400,7 +400,7 @@ pub fn interpret(input: &ResponseInput, body: Option<&ResponseBody>) -> Result<I
         ),
         403 if claims.is_some()
             || codes_say("insufficient_claims")
-            || graph_message.as_deref().is_some_and(|m| m.contains("insufficient_claims")) =>
+            || graph_message.as_deref().is_some_and(|m| has_str(m, "insufficient_claims")) =>
         {
             (
                 "claimsChallenge",
@@ -471,7 +471,7 @@ fn field_named_in(message: &str) -> Option<&'static str> {
         ("statusmessage", "message"),
     ]
     .into_iter()
-    .find(|(needle, _)| lower.contains(needle))
+    .find(|(needle, _)| has_str(&lower, needle))
     .map(|(_, field)| field)
 }
 
@@ -542,7 +542,7 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 /// The `claims` parameter of a `WWW-Authenticate: Bearer … claims="<base64>"` challenge,
 /// decoded to the JSON string MSAL expects in `claims`.
 fn claims_from_challenge(value: &str) -> Option<String> {
-    let start = value.find("claims=\"")? + "claims=\"".len();
+    let start = find_str(value, "claims=\"")? + "claims=\"".len();
     let rest = value.get(start..)?;
     let encoded = rest.get(..rest.find('"')?)?;
     let bytes = base64_decode(encoded)?;

@@ -18,7 +18,7 @@ use std::fmt;
 use serde::de;
 use serde::ser::{self, Serialize};
 
-use crate::error::{show_number, PresenceError};
+use crate::error::{show_number, Kind, PresenceError};
 
 /// A JSON value, with object keys in their original order.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,27 +43,45 @@ pub trait ToValue {
     fn to_value(&self) -> Value;
 }
 
-/// An object from its fields, in order.
-#[inline(never)]
-pub fn obj(fields: Vec<(&'static str, Value)>) -> Value {
-    let mut entries = Vec::with_capacity(fields.len());
-    for (k, v) in fields {
-        entries.push((k.to_owned(), v));
-    }
-    Value::Obj(entries)
-}
+/// An object being written, one call per field (in order): smaller at each site than an array
+/// of `(key, Value)` pairs.
+pub(crate) struct Out(Vec<(String, Value)>);
 
-/// An object from its fields, leaving out those that are `null`
-/// (`#[serde(skip_serializing_if = "Option::is_none")]` on every `Option` field).
-#[inline(never)]
-pub fn sparse_obj(fields: Vec<(&'static str, Value)>) -> Value {
-    let mut entries = Vec::with_capacity(fields.len());
-    for (k, v) in fields {
-        if v != Value::Null {
-            entries.push((k.to_owned(), v));
-        }
+impl Out {
+    pub(crate) fn new() -> Self {
+        Self(Vec::new())
     }
-    Value::Obj(entries)
+
+    #[inline(never)]
+    pub(crate) fn put(&mut self, key: &str, v: Value) -> &mut Self {
+        self.0.push((key.to_owned(), v));
+        self
+    }
+
+    /// A field left out when it is `null`
+    /// (`#[serde(skip_serializing_if = "Option::is_none")]` on an `Option` field).
+    #[inline(never)]
+    pub(crate) fn sparse(&mut self, key: &str, v: Value) -> &mut Self {
+        if !matches!(v, Value::Null) {
+            self.put(key, v);
+        }
+        self
+    }
+
+    #[inline(never)]
+    pub(crate) fn text(&mut self, key: &str, s: &str) -> &mut Self {
+        self.put(key, Value::Str(s.to_owned()))
+    }
+
+    #[inline(never)]
+    pub(crate) fn num(&mut self, key: &str, x: f64) -> &mut Self {
+        self.put(key, Value::Num(x))
+    }
+
+    #[inline(never)]
+    pub(crate) fn done(&mut self) -> Value {
+        Value::Obj(std::mem::take(&mut self.0))
+    }
 }
 
 /// A unit variant, as its name.
@@ -228,9 +246,8 @@ impl ToValue for StringMap {
 /// Writes `value` through its `Serialize` impl: structs and maps as objects, `None` and unit as
 /// `null`. For tests: the [`ToValue`] of a type must equal this.
 pub fn serialized<T: Serialize + ?Sized>(value: &T) -> Result<Value, PresenceError> {
-    value.serialize(ValueSerializer).map_err(|e| PresenceError::InvalidInput {
-        field: None,
-        message: format!("could not convert the result: {}", e.0),
+    value.serialize(ValueSerializer).map_err(|e| {
+        Kind::InvalidInput { field: None, message: format!("could not convert the result: {}", e.0) }.into()
     })
 }
 
@@ -284,7 +301,7 @@ fn describe(v: &Value) -> String {
 }
 
 fn invalid(message: String) -> PresenceError {
-    PresenceError::InvalidInput { field: None, message }
+    Kind::InvalidInput { field: None, message }.into()
 }
 
 /// `v` is not of the type `expected` describes.
@@ -296,13 +313,11 @@ pub fn type_error(v: &Value, expected: &str) -> PresenceError {
 /// A message about the value of `key`, prefixed with the key (`ours: before: invalid type: …`).
 /// Errors that name a field (unknown, missing) keep that field.
 #[inline(never)]
-fn within(e: PresenceError, key: &str) -> PresenceError {
-    match e {
-        PresenceError::InvalidInput { field, message } => {
-            PresenceError::InvalidInput { field, message: format!("{key}: {message}") }
-        }
-        other => other,
+fn within(mut e: PresenceError, key: &str) -> PresenceError {
+    if let Kind::InvalidInput { message, .. } = e.kind_mut() {
+        *message = format!("{key}: {message}");
     }
+    e
 }
 
 /// The backquoted list serde uses in its messages: `` `a`, `b` ``.
@@ -453,10 +468,11 @@ impl<'a> Obj<'a> {
             } else {
                 format!("expected one of {}", one_of(fields))
             };
-            return Err(PresenceError::InvalidInput {
+            return Err(Kind::InvalidInput {
                 field: Some(key.clone()),
                 message: format!("unknown field `{key}`, {expected}"),
-            });
+            }
+            .into());
         }
         Ok(o)
     }
@@ -488,13 +504,19 @@ impl<'a> Obj<'a> {
     /// An optional field: absent and `null` are `None`.
     #[inline(never)]
     pub fn opt<T: FromValue>(&self, key: &str) -> Result<Option<T>, PresenceError> {
-        self.or_default(key)
+        match self.get(key) {
+            Some(v) => Option::<T>::from_value(v).map_err(|e| within(e, key)),
+            None => Ok(None),
+        }
     }
 
     /// A field with a default for when it is absent (`#[serde(default)]`).
     #[inline(never)]
     pub fn or_default<T: FromValue + Default>(&self, key: &str) -> Result<T, PresenceError> {
-        self.or(key, T::default())
+        match self.get(key) {
+            Some(v) => T::from_value(v).map_err(|e| within(e, key)),
+            None => Ok(T::default()),
+        }
     }
 
     /// A field with `default` for when it is absent.
@@ -510,7 +532,7 @@ impl<'a> Obj<'a> {
 /// `key` is required and absent; serde's wording, with the field named.
 #[inline(never)]
 fn missing(key: &str) -> PresenceError {
-    PresenceError::InvalidInput { field: Some(key.to_owned()), message: format!("missing field `{key}`") }
+    Kind::InvalidInput { field: Some(key.to_owned()), message: format!("missing field `{key}`") }.into()
 }
 
 /// Lets serde read a [`Value`] (natively, from `serde_json`); the wasm never does.

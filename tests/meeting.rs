@@ -7,6 +7,7 @@
 // failing unwrap is a failing test.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+use presence_switch::error::Kind;
 use presence_switch::meeting::{
     match_meeting, meeting_step, validate_pattern, Effect, MeetingEvent, MeetingState, OwnPreferred, Phase,
     ReadPurpose, RequestKind, Site, TabMeeting,
@@ -226,8 +227,8 @@ fn validates_custom_patterns() {
         "https://[::1]/*",
     ];
     for p in bad {
-        match validate_pattern(p) {
-            Err(PresenceError::InvalidMeeting { field: "customPattern", reason }) => {
+        match validate_pattern(p).as_ref().map_err(PresenceError::kind) {
+            Err(Kind::InvalidMeeting { field: "customPattern", reason }) => {
                 assert!(reason.contains("https://"), "{p}: {reason}");
             }
             other => panic!("{p:?}: {other:?}"),
@@ -238,8 +239,8 @@ fn validates_custom_patterns() {
 #[test]
 fn an_invalid_custom_pattern_is_an_error_naming_it() {
     let own = vec!["https://ok.example.org/*".to_string(), "http://bad.example.org/*".to_string()];
-    match match_meeting("https://meet.google.com/abc-defg-hij", &own) {
-        Err(PresenceError::InvalidMeeting { field: "customPatterns", reason }) => {
+    match match_meeting("https://meet.google.com/abc-defg-hij", &own).as_ref().map_err(PresenceError::kind) {
+        Err(Kind::InvalidMeeting { field: "customPatterns", reason }) => {
             assert!(reason.contains("http://bad.example.org/*"), "{reason}");
         }
         other => panic!("{other:?}"),
@@ -368,8 +369,8 @@ fn do_not_disturb_and_safety_expiry_come_from_configure() {
     );
     let bad = MeetingEvent::Configure { status: None, safety_expiry: Some("P2D".into()) };
     assert!(matches!(
-        meeting_step(sh.state.clone(), bad, T0),
-        Err(PresenceError::DurationOutOfRange { field: "safetyExpiry", .. })
+        meeting_step(sh.state.clone(), bad, T0).as_ref().map_err(PresenceError::kind),
+        Err(Kind::DurationOutOfRange { field: "safetyExpiry", .. })
     ));
 }
 
@@ -873,7 +874,10 @@ fn garbage_is_an_error_not_a_panic() {
     ];
     for (state, event, now) in cases {
         let got = meeting_step(state, event.clone(), now);
-        assert!(matches!(got, Err(PresenceError::InvalidMeeting { .. })), "{event:?} at {now}: {got:?}");
+        assert!(
+            matches!(got.as_ref().map_err(PresenceError::kind), Err(Kind::InvalidMeeting { .. })),
+            "{event:?} at {now}: {got:?}"
+        );
     }
     let dup: MeetingState = serde_json::from_value(serde_json::json!({
         "tabs": [
@@ -883,8 +887,8 @@ fn garbage_is_an_error_not_a_panic() {
     }))
     .unwrap();
     assert!(matches!(
-        meeting_step(Some(dup), MeetingEvent::RetryDue {}, T0),
-        Err(PresenceError::InvalidMeeting { field: "tabs", .. })
+        meeting_step(Some(dup), MeetingEvent::RetryDue {}, T0).as_ref().map_err(PresenceError::kind),
+        Err(Kind::InvalidMeeting { field: "tabs", .. })
     ));
     let bad_cfg: MeetingState =
         serde_json::from_value(serde_json::json!({ "config": { "safetyExpirySeconds": 0 } })).unwrap();

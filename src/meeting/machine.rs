@@ -96,10 +96,10 @@ use serde::{Deserialize, Serialize};
 use crate::value::{pick, FromValue, Obj, Value};
 
 use super::url::Site;
-use super::wire::{boxed, Boxed, WireInFlight, WirePhase};
+use super::wire::{WireInFlight, WirePhase};
 use crate::availability::PREFERRED_PAIRS;
 use crate::duration::Duration;
-use crate::error::{quote, show_number, PresenceError};
+use crate::error::{quote, show_number, Kind, PresenceError};
 
 /// The status we show during meetings. Serialised in Graph's spelling, `"Busy"` or
 /// `"DoNotDisturb"`; the activity is the same word.
@@ -469,101 +469,76 @@ impl FromValue for RequestKind {
 
 impl FromValue for MeetingConfig {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        fn read(v: &Value) -> Result<MeetingConfig, Boxed> {
-            let o = Obj::strict(v, &["status", "safetyExpirySeconds"]).map_err(boxed)?;
-            let d = MeetingConfig::default();
-            Ok(MeetingConfig {
-                status: o.or("status", d.status).map_err(boxed)?,
-                safety_expiry_seconds: o.or("safetyExpirySeconds", d.safety_expiry_seconds).map_err(boxed)?,
-            })
-        }
-        read(v).map_err(|e| *e)
+        let o = Obj::strict(v, &["status", "safetyExpirySeconds"])?;
+        let d = MeetingConfig::default();
+        Ok(MeetingConfig {
+            status: o.or("status", d.status)?,
+            safety_expiry_seconds: o.or("safetyExpirySeconds", d.safety_expiry_seconds)?,
+        })
     }
 }
 
 impl FromValue for Presence {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        fn read(v: &Value) -> Result<Presence, Boxed> {
-            let o = Obj::strict(v, &["availability", "activity"]).map_err(boxed)?;
-            Ok(Presence {
-                availability: o.req("availability").map_err(boxed)?,
-                activity: o.req("activity").map_err(boxed)?,
-            })
-        }
-        read(v).map_err(|e| *e)
+        let o = Obj::strict(v, &["availability", "activity"])?;
+        Ok(Presence { availability: o.req("availability")?, activity: o.req("activity")? })
     }
 }
 
 impl FromValue for OwnPreferred {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        fn read(v: &Value) -> Result<OwnPreferred, Boxed> {
-            let o = Obj::strict(v, &["availability", "activity", "expiresAtMs"]).map_err(boxed)?;
-            Ok(OwnPreferred {
-                availability: o.req("availability").map_err(boxed)?,
-                activity: o.req("activity").map_err(boxed)?,
-                expires_at_ms: o.req("expiresAtMs").map_err(boxed)?,
-            })
-        }
-        read(v).map_err(|e| *e)
+        let o = Obj::strict(v, &["availability", "activity", "expiresAtMs"])?;
+        Ok(OwnPreferred {
+            availability: o.req("availability")?,
+            activity: o.req("activity")?,
+            expires_at_ms: o.req("expiresAtMs")?,
+        })
     }
 }
 
 impl FromValue for Ours {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        fn read(v: &Value) -> Result<Ours, Boxed> {
-            let o = Obj::strict(v, &["availability", "activity", "expiresAtMs", "before"]).map_err(boxed)?;
-            Ok(Ours {
-                availability: o.req("availability").map_err(boxed)?,
-                activity: o.req("activity").map_err(boxed)?,
-                expires_at_ms: o.req("expiresAtMs").map_err(boxed)?,
-                before: o.req("before").map_err(boxed)?,
-            })
-        }
-        read(v).map_err(|e| *e)
+        let o = Obj::strict(v, &["availability", "activity", "expiresAtMs", "before"])?;
+        Ok(Ours {
+            availability: o.req("availability")?,
+            activity: o.req("activity")?,
+            expires_at_ms: o.req("expiresAtMs")?,
+            before: o.req("before")?,
+        })
     }
 }
 
 impl FromValue for MeetingTab {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        fn read(v: &Value) -> Result<MeetingTab, Boxed> {
-            let o = Obj::strict(v, &["tabId", "site", "meetingId", "joinedAtMs"]).map_err(boxed)?;
-            Ok(MeetingTab {
-                tab_id: o.req("tabId").map_err(boxed)?,
-                site: o.req("site").map_err(boxed)?,
-                meeting_id: o.req("meetingId").map_err(boxed)?,
-                joined_at_ms: o.req("joinedAtMs").map_err(boxed)?,
-            })
-        }
-        read(v).map_err(|e| *e)
+        let o = Obj::strict(v, &["tabId", "site", "meetingId", "joinedAtMs"])?;
+        Ok(MeetingTab {
+            tab_id: o.req("tabId")?,
+            site: o.req("site")?,
+            meeting_id: o.req("meetingId")?,
+            joined_at_ms: o.req("joinedAtMs")?,
+        })
     }
 }
 
 impl FromValue for TabMeeting {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        fn read(v: &Value) -> Result<TabMeeting, Boxed> {
-            let o = Obj::strict(v, &["site", "meetingId"]).map_err(boxed)?;
-            Ok(TabMeeting { site: o.req("site").map_err(boxed)?, meeting_id: o.req("meetingId").map_err(boxed)? })
-        }
-        read(v).map_err(|e| *e)
+        let o = Obj::strict(v, &["site", "meetingId"])?;
+        Ok(TabMeeting { site: o.req("site")?, meeting_id: o.req("meetingId")? })
     }
 }
 
 impl FromValue for MeetingState {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        fn read(v: &Value) -> Result<MeetingState, Boxed> {
-            let o = Obj::strict(v, &["config", "tabs", "phase", "ownPreferred", "inFlight", "retryAtMs", "failures"])
-                .map_err(boxed)?;
-            Ok(MeetingState {
-                config: o.or_default("config").map_err(boxed)?,
-                tabs: o.or_default("tabs").map_err(boxed)?,
-                phase: o.or_default("phase").map_err(boxed)?,
-                own_preferred: o.opt("ownPreferred").map_err(boxed)?,
-                in_flight: o.opt("inFlight").map_err(boxed)?,
-                retry_at_ms: o.opt("retryAtMs").map_err(boxed)?,
-                failures: o.or_default("failures").map_err(boxed)?,
-            })
-        }
-        read(v).map_err(|e| *e)
+        let o = Obj::strict(v, &["config", "tabs", "phase", "ownPreferred", "inFlight", "retryAtMs", "failures"])?;
+        Ok(MeetingState {
+            config: o.or_default("config")?,
+            tabs: o.or_default("tabs")?,
+            phase: o.or_default("phase")?,
+            own_preferred: o.opt("ownPreferred")?,
+            in_flight: o.opt("inFlight")?,
+            retry_at_ms: o.opt("retryAtMs")?,
+            failures: o.or_default("failures")?,
+        })
     }
 }
 
@@ -635,7 +610,7 @@ pub fn meeting_step(
     now_ms: f64,
 ) -> Result<StepOutput, PresenceError> {
     // The only `?` while `state` and `event` are owned: one copy of their drop glue.
-    let safety_expiry_seconds = check_step(state.as_ref(), &event, now_ms).map_err(|e| *e)?;
+    let safety_expiry_seconds = check_step(state.as_ref(), &event, now_ms)?;
     let mut s = state.unwrap_or_default();
 
     let mut effects = Vec::new();
@@ -721,7 +696,7 @@ pub fn meeting_step(
 /// Everything [`meeting_step`] refuses, in order: `now_ms`, the stored state (the empty state is
 /// valid), the event, then a `configure` event's safety expiry, which is returned parsed.
 #[inline(never)]
-fn check_step(state: Option<&MeetingState>, event: &MeetingEvent, now_ms: f64) -> Result<Option<u32>, Boxed> {
+fn check_step(state: Option<&MeetingState>, event: &MeetingEvent, now_ms: f64) -> Result<Option<u32>, PresenceError> {
     if !now_ms.is_finite() || now_ms < 0.0 {
         return Err(invalid(
             "nowMs",
@@ -733,14 +708,14 @@ fn check_step(state: Option<&MeetingState>, event: &MeetingEvent, now_ms: f64) -
     }
     validate_event(event)?;
     match event {
-        MeetingEvent::Configure { safety_expiry: Some(text), .. } => parse_safety_expiry(text).map(Some).map_err(boxed),
+        MeetingEvent::Configure { safety_expiry: Some(text), .. } => parse_safety_expiry(text).map(Some),
         _ => Ok(None),
     }
 }
 
-/// A refusal of the checks, boxed ([`Boxed`]): the checks have many `?`.
-fn invalid(field: &'static str, reason: String) -> Boxed {
-    boxed(PresenceError::InvalidMeeting { field, reason })
+/// A refusal of the checks.
+fn invalid(field: &'static str, reason: String) -> PresenceError {
+    Kind::InvalidMeeting { field, reason }.into()
 }
 
 impl MeetingState {
@@ -992,7 +967,7 @@ impl MeetingState {
         self.in_flight = Some(in_flight);
     }
 
-    fn validate(&self) -> Result<(), Boxed> {
+    fn validate(&self) -> Result<(), PresenceError> {
         let secs = self.config.safety_expiry_seconds;
         if !(MIN_SAFETY_EXPIRY_SECONDS..=MAX_SAFETY_EXPIRY_SECONDS).contains(&secs) {
             return Err(invalid("config", format!("safetyExpirySeconds must be 300 to 86400; got {secs}")));
@@ -1028,7 +1003,7 @@ impl MeetingState {
     }
 }
 
-fn validate_event(event: &MeetingEvent) -> Result<(), Boxed> {
+fn validate_event(event: &MeetingEvent) -> Result<(), PresenceError> {
     match event {
         MeetingEvent::Configure { .. }
         | MeetingEvent::BrowserStart {}
@@ -1074,19 +1049,19 @@ fn validate_event(event: &MeetingEvent) -> Result<(), Boxed> {
 }
 
 /// The popup's own status, in the stored state or on a join.
-fn check_own(own: &OwnPreferred) -> Result<(), Boxed> {
+fn check_own(own: &OwnPreferred) -> Result<(), PresenceError> {
     check_preferred_pair("ownPreferred", &own.availability, &own.activity)?;
     check_time("ownPreferred", own.expires_at_ms)
 }
 
 /// A status of ours in the stored state (`phase` or `inFlight`).
-fn check_ours(o: &Ours) -> Result<(), Boxed> {
+fn check_ours(o: &Ours) -> Result<(), PresenceError> {
     check_preferred_pair("phase", &o.availability, &o.activity)?;
     check_time("phase", o.expires_at_ms)?;
     check_presence("phase", &o.before)
 }
 
-fn check_tab_id(field: &'static str, id: i64) -> Result<(), Boxed> {
+fn check_tab_id(field: &'static str, id: i64) -> Result<(), PresenceError> {
     if (0..=MAX_SAFE_INTEGER).contains(&id) {
         Ok(())
     } else {
@@ -1094,7 +1069,7 @@ fn check_tab_id(field: &'static str, id: i64) -> Result<(), Boxed> {
     }
 }
 
-fn check_time(field: &'static str, ms: f64) -> Result<(), Boxed> {
+fn check_time(field: &'static str, ms: f64) -> Result<(), PresenceError> {
     if ms.is_finite() {
         Ok(())
     } else {
@@ -1102,7 +1077,7 @@ fn check_time(field: &'static str, ms: f64) -> Result<(), Boxed> {
     }
 }
 
-fn check_id(field: &'static str, id: &str) -> Result<(), Boxed> {
+fn check_id(field: &'static str, id: &str) -> Result<(), PresenceError> {
     if id.is_empty() || id.len() > 2048 || id.chars().any(char::is_control) {
         Err(invalid(
             field,
@@ -1113,7 +1088,7 @@ fn check_id(field: &'static str, id: &str) -> Result<(), Boxed> {
     }
 }
 
-fn check_word(field: &'static str, w: &str) -> Result<(), Boxed> {
+fn check_word(field: &'static str, w: &str) -> Result<(), PresenceError> {
     if w.is_empty() || w.len() > 64 || !w.bytes().all(|b| b.is_ascii_alphanumeric()) {
         Err(invalid(field, format!("availability and activity are 1 to 64 ASCII letters or digits; got {}", quote(w))))
     } else {
@@ -1121,12 +1096,12 @@ fn check_word(field: &'static str, w: &str) -> Result<(), Boxed> {
     }
 }
 
-fn check_presence(field: &'static str, p: &Presence) -> Result<(), Boxed> {
+fn check_presence(field: &'static str, p: &Presence) -> Result<(), PresenceError> {
     check_word(field, &p.availability)?;
     check_word(field, &p.activity)
 }
 
-fn check_preferred_pair(field: &'static str, availability: &str, activity: &str) -> Result<(), Boxed> {
+fn check_preferred_pair(field: &'static str, availability: &str, activity: &str) -> Result<(), PresenceError> {
     // Exact Graph spelling: the state holds what the machine itself wrote.
     if PREFERRED_PAIRS.iter().any(|(av, act)| av.as_str() == availability && act.as_str() == activity) {
         Ok(())
@@ -1156,13 +1131,13 @@ fn format_duration(total: u64) -> String {
 
 /// Parses `P[nD][T[nH][nM][nS]]` (whole numbers) into seconds within PT5M..=P1D.
 fn parse_safety_expiry(text: &str) -> Result<u32, PresenceError> {
-    let bad = |reason: &str| PresenceError::InvalidDuration {
+    let bad = |reason: &str| Kind::InvalidDuration {
         field: "safetyExpiry",
         input: text.to_string(),
         reason: reason.to_string(),
     };
     let Some(body) = text.strip_prefix('P') else {
-        return Err(bad("it must start with P, e.g. PT4H"));
+        return Err(bad("it must start with P, e.g. PT4H").into());
     };
     let mut total: u64 = 0;
     let mut in_time = false;
@@ -1178,7 +1153,7 @@ fn parse_safety_expiry(text: &str) -> Result<u32, PresenceError> {
         }
         if c == 'T' {
             if in_time || number.is_some() {
-                return Err(bad("T must appear once, after the days and before the time"));
+                return Err(bad("T must appear once, after the days and before the time").into());
             }
             in_time = true;
             continue;
@@ -1188,13 +1163,13 @@ fn parse_safety_expiry(text: &str) -> Result<u32, PresenceError> {
             ('H', true) => (2, 3600),
             ('M', true) => (3, 60),
             ('S', true) => (4, 1),
-            _ => return Err(bad("only whole days (D), hours (H), minutes (M) and seconds (S) are allowed")),
+            _ => return Err(bad("only whole days (D), hours (H), minutes (M) and seconds (S) are allowed").into()),
         };
         let Some(n) = number.take() else {
-            return Err(bad("a number must come before each designator"));
+            return Err(bad("a number must come before each designator").into());
         };
         if rank <= last_rank {
-            return Err(bad("designators must appear once each, in the order D, T, H, M, S"));
+            return Err(bad("designators must appear once each, in the order D, T, H, M, S").into());
         }
         last_rank = rank;
         components += 1;
@@ -1204,17 +1179,14 @@ fn parse_safety_expiry(text: &str) -> Result<u32, PresenceError> {
         total = total.saturating_add(n.saturating_mul(unit));
     }
     if number.is_some() || components == 0 || (in_time && time_components == 0) {
-        return Err(bad("it must end with a designator and have at least one component"));
+        return Err(bad("it must end with a designator and have at least one component").into());
     }
     if !(u64::from(MIN_SAFETY_EXPIRY_SECONDS)..=u64::from(MAX_SAFETY_EXPIRY_SECONDS)).contains(&total) {
-        return Err(PresenceError::DurationOutOfRange {
-            field: "safetyExpiry",
-            got: text.to_string(),
-            min: "PT5M",
-            max: "P1D",
-        });
+        return Err(
+            Kind::DurationOutOfRange { field: "safetyExpiry", got: text.to_string(), min: "PT5M", max: "P1D" }.into()
+        );
     }
-    u32::try_from(total).map_err(|_| bad("it is too long"))
+    u32::try_from(total).map_err(|_| bad("it is too long").into())
 }
 
 #[cfg(test)]

@@ -6,9 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::wire::Out;
-use crate::error::{quote, PresenceError};
-use crate::value::{name, pick, FromValue, ToValue, Value};
+use crate::error::{quote, Kind, PresenceError};
+use crate::value::{name, pick, FromValue, Out, ToValue, Value};
 
 /// The meeting sites we recognise. Serialised as `"googleMeet"`, `"zoom"`, `"webex"`, `"jitsi"`,
 /// `"whereby"`, `"custom"`.
@@ -150,7 +149,7 @@ fn split_https(url: &str) -> Option<Parts<'_>> {
     }
     let rest = url.get(8..)?;
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
+    let (authority, tail) = (rest.get(..end)?, rest.get(end..)?);
     let path_end = tail.find(['?', '#']).unwrap_or(tail.len());
     let path = match tail.get(..path_end)? {
         "" => "/",
@@ -162,7 +161,7 @@ fn split_https(url: &str) -> Option<Parts<'_>> {
 
 /// Splits `host[:port]`, normalising the host. The error says what is wrong (used for patterns).
 fn split_authority(authority: &str) -> Result<(String, Option<u16>), &'static str> {
-    if authority.contains('@') {
+    if authority.as_bytes().contains(&b'@') {
         return Err("user names or passwords (`user@`) are not allowed");
     }
     let (host, port) = match authority.rsplit_once(':') {
@@ -365,7 +364,7 @@ fn jitsi_room(path: &str) -> Option<String> {
     match segments(path).as_slice() {
         [room]
             if !room.is_empty()
-                && !room.contains('.')
+                && !room.as_bytes().contains(&b'.')
                 && !room.starts_with('_')
                 && !in_list(JITSI_NON_ROOMS, room, true) =>
         {
@@ -425,13 +424,16 @@ pub fn validate_pattern(p: &str) -> Result<CustomPattern, PresenceError> {
 /// the list).
 #[inline(never)]
 fn checked_pattern(p: &str, field: &'static str) -> Result<CustomPattern, PresenceError> {
-    parse_pattern(p).map_err(|why| PresenceError::InvalidMeeting {
-        field,
-        reason: format!(
-            "pattern {}: {why}; write https://host/path with an exact host or one leading \
+    parse_pattern(p).map_err(|why| {
+        Kind::InvalidMeeting {
+            field,
+            reason: format!(
+                "pattern {}: {why}; write https://host/path with an exact host or one leading \
              `*.` label, an optional port, and `*` only in the path (e.g. https://*.video.example.com/room/*)",
-            quote(p)
-        ),
+                quote(p)
+            ),
+        }
+        .into()
     })
 }
 
@@ -452,12 +454,12 @@ fn parse_pattern(p: &str) -> Result<CustomPattern, &'static str> {
     let Some(slash) = rest.find('/') else {
         return Err("the path is missing (add /* to match every page of the host)");
     };
-    let (authority, path) = rest.split_at(slash);
+    let (authority, path) = (rest.get(..slash).unwrap_or_default(), rest.get(slash..).unwrap_or_default());
     let (wildcard, authority) = match authority.strip_prefix("*.") {
         Some(a) => (true, a),
         None => (false, authority),
     };
-    if authority.contains('*') {
+    if authority.as_bytes().contains(&b'*') {
         return Err("`*` is only allowed as the whole first label of the host (`*.`) or in the path");
     }
     let (host, port) = split_authority(authority)?;

@@ -16,8 +16,8 @@ use super::machine::{
     Effect, InFlight, MeetingConfig, MeetingEvent, MeetingState, MeetingStatus, MeetingTab, Ours, OwnPreferred, Phase,
     Presence, ReadPurpose, RequestKind, StepOutput,
 };
-use crate::error::{show_number, PresenceError};
-use crate::value::{name, pick, type_error, FromValue, Obj, ToValue, Value};
+use crate::error::{show_number, Kind, PresenceError};
+use crate::value::{name, pick, type_error, FromValue, Obj, Out, ToValue, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum EventType {
@@ -77,20 +77,20 @@ enum StatusField {
 
 impl FromValue for StatusField {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        let invalid = |message| PresenceError::InvalidInput { field: None, message };
+        let invalid = |message| Kind::InvalidInput { field: None, message };
         match v {
             Value::Num(x) => {
                 if x.fract() == 0.0 && (0.0..=65535.0).contains(x) {
                     // Exact: integral and in range.
                     Ok(Self::Http(*x as u16))
                 } else {
-                    Err(invalid(format!("status {} is not an HTTP status", show_number(*x))))
+                    Err(invalid(format!("status {} is not an HTTP status", show_number(*x))).into())
                 }
             }
             Value::Str(s) => match s.as_str() {
                 "Busy" => Ok(Self::Meeting(MeetingStatus::Busy)),
                 "DoNotDisturb" => Ok(Self::Meeting(MeetingStatus::DoNotDisturb)),
-                _ => Err(invalid(format!("status must be \"Busy\" or \"DoNotDisturb\"; got \"{s}\""))),
+                _ => Err(invalid(format!("status must be \"Busy\" or \"DoNotDisturb\"; got \"{s}\"")).into()),
             },
             _ => Err(type_error(v, "\"Busy\", \"DoNotDisturb\" or an HTTP status number")),
         }
@@ -117,23 +117,23 @@ const EVENT_FIELDS: [&str; 14] = [
 
 /// A wire form's refusal, as the bindings report it.
 fn refused(message: String) -> PresenceError {
-    PresenceError::InvalidInput { field: None, message }
+    Kind::InvalidInput { field: None, message }.into()
 }
 
 /// A phase's parts are all read first (so a mistyped part is reported before a misplaced one);
 /// a combination its `type` does not have is refused by [`phase_refusal`].
 impl FromValue for Phase {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        read_phase(v).map_err(|e| *e)
+        read_phase(v)
     }
 }
 
-fn read_phase(v: &Value) -> Result<Phase, Boxed> {
-    let o = Obj::strict(v, &["type", "resume", "before", "ours"]).map_err(boxed)?;
-    let kind: PhaseType = o.req("type").map_err(boxed)?;
-    let resume: Option<Ours> = o.opt("resume").map_err(boxed)?;
-    let before: Option<Presence> = o.opt("before").map_err(boxed)?;
-    let ours: Option<Ours> = o.opt("ours").map_err(boxed)?;
+fn read_phase(v: &Value) -> Result<Phase, PresenceError> {
+    let o = Obj::strict(v, &["type", "resume", "before", "ours"])?;
+    let kind: PhaseType = o.req("type")?;
+    let resume: Option<Ours> = o.opt("resume")?;
+    let before: Option<Presence> = o.opt("before")?;
+    let ours: Option<Ours> = o.opt("ours")?;
     Ok(match (kind, resume, before, ours) {
         (PhaseType::Idle, None, None, None) => Phase::Idle,
         (PhaseType::Snapshot, resume, before, None) => Phase::Snapshot { resume, before },
@@ -142,7 +142,7 @@ fn read_phase(v: &Value) -> Result<Phase, Boxed> {
         (PhaseType::Checking, None, None, Some(ours)) => Phase::Checking { ours },
         (PhaseType::Restoring, None, None, Some(ours)) => Phase::Restoring { ours },
         (kind, resume, before, ours) => {
-            return Err(boxed(phase_refusal(kind, [resume.is_some(), before.is_some(), ours.is_some()])))
+            return Err(phase_refusal(kind, [resume.is_some(), before.is_some(), ours.is_some()]))
         }
     })
 }
@@ -191,22 +191,12 @@ fn required(field: &str, kind: &str) -> PresenceError {
 
 /// A field the event type `kind` requires: absent and `null` are refused with [`required`].
 #[inline]
-fn need<T: FromValue>(o: &Obj<'_>, field: &str, kind: &str) -> Result<T, Boxed> {
+fn need<T: FromValue>(o: &Obj<'_>, field: &str, kind: &str) -> Result<T, PresenceError> {
     // Through `req` (not `opt`): the state readers use the same instances.
     match o.get(field) {
-        None | Some(Value::Null) => Err(boxed(required(field, kind))),
-        Some(_) => o.req(field).map_err(boxed),
+        None | Some(Value::Null) => Err(required(field, kind)),
+        Some(_) => o.req(field),
     }
-}
-
-/// A refusal moved as a pointer: each `?` on a `Result<_, Boxed>` copies four bytes instead of
-/// a whole [`PresenceError`]. The meeting readers and checks use it inside and unbox once, where
-/// a [`FromValue`] impl or [`super::meeting_step`] returns.
-pub(crate) type Boxed = Box<PresenceError>;
-
-#[inline(never)]
-pub(crate) fn boxed(e: PresenceError) -> Boxed {
-    Box::new(e)
 }
 
 /// An event is read straight into its variant: a key no event has is refused and named (as
@@ -214,13 +204,13 @@ pub(crate) fn boxed(e: PresenceError) -> Boxed {
 /// (`null` counts as absent), then the variant's own fields are read.
 impl FromValue for MeetingEvent {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        read_event(v).map_err(|e| *e)
+        read_event(v)
     }
 }
 
-fn read_event(v: &Value) -> Result<MeetingEvent, Boxed> {
-    let o = Obj::strict(v, &EVENT_FIELDS).map_err(boxed)?;
-    let ty: EventType = o.req("type").map_err(boxed)?;
+fn read_event(v: &Value) -> Result<MeetingEvent, PresenceError> {
+    let o = Obj::strict(v, &EVENT_FIELDS)?;
+    let ty: EventType = o.req("type")?;
     let (kind, allowed): (&str, &[&str]) = match ty {
         EventType::Configure => ("configure", &["status", "safetyExpiry"]),
         EventType::Join => ("join", &["tabId", "site", "meetingId", "ownPreferred"]),
@@ -236,7 +226,7 @@ fn read_event(v: &Value) -> Result<MeetingEvent, Boxed> {
     };
     let set = |field: &str| o.get(field).is_some_and(|v| *v != Value::Null);
     if let Some(field) = EVENT_FIELDS.iter().skip(1).find(|f| set(f) && !allowed.contains(f)) {
-        return Err(boxed(refused(format!("{field} is not used by a {kind} event; remove it"))));
+        return Err(refused(format!("{field} is not used by a {kind} event; remove it")));
     }
     // Every event that has a tab id reads it first.
     let tab_id = match ty {
@@ -245,24 +235,24 @@ fn read_event(v: &Value) -> Result<MeetingEvent, Boxed> {
     };
     Ok(match ty {
         EventType::Configure => MeetingEvent::Configure {
-            status: match o.opt("status").map_err(boxed)? {
+            status: match o.opt("status")? {
                 Some(StatusField::Meeting(s)) => Some(s),
                 Some(StatusField::Http(n)) => {
-                    return Err(boxed(refused(format!("status must be \"Busy\" or \"DoNotDisturb\"; got {n}"))))
+                    return Err(refused(format!("status must be \"Busy\" or \"DoNotDisturb\"; got {n}")))
                 }
                 None => None,
             },
-            safety_expiry: o.opt("safetyExpiry").map_err(boxed)?,
+            safety_expiry: o.opt("safetyExpiry")?,
         },
         EventType::Join => MeetingEvent::Join {
             tab_id,
             site: need(&o, "site", kind)?,
             meeting_id: need(&o, "meetingId", kind)?,
-            own_preferred: o.opt("ownPreferred").map_err(boxed)?,
+            own_preferred: o.opt("ownPreferred")?,
         },
         EventType::Leave => MeetingEvent::Leave { tab_id },
         EventType::TabClosed => MeetingEvent::TabClosed { tab_id },
-        EventType::TabNavigated => MeetingEvent::TabNavigated { tab_id, meeting: o.opt("meeting").map_err(boxed)? },
+        EventType::TabNavigated => MeetingEvent::TabNavigated { tab_id, meeting: o.opt("meeting")? },
         EventType::PresenceRead => MeetingEvent::PresenceRead {
             availability: need(&o, "availability", kind)?,
             activity: need(&o, "activity", kind)?,
@@ -270,11 +260,11 @@ fn read_event(v: &Value) -> Result<MeetingEvent, Boxed> {
         EventType::RequestResult => MeetingEvent::RequestResult {
             request: need(&o, "request", kind)?,
             ok: need(&o, "ok", kind)?,
-            retry_after_ms: o.opt("retryAfterMs").map_err(boxed)?,
-            status: match o.opt("status").map_err(boxed)? {
+            retry_after_ms: o.opt("retryAfterMs")?,
+            status: match o.opt("status")? {
                 Some(StatusField::Http(n)) => Some(n),
                 Some(StatusField::Meeting(s)) => {
-                    return Err(boxed(refused(format!("status must be an HTTP status number; got \"{}\"", s.as_str()))))
+                    return Err(refused(format!("status must be an HTTP status number; got \"{}\"", s.as_str())))
                 }
                 None => None,
             },
@@ -364,37 +354,6 @@ impl From<InFlight> for WireInFlight {
             InFlight::Set { ours } => WireInFlight { kind: RequestKind::Set, ours: Some(ours) },
             InFlight::Restore => WireInFlight { kind: RequestKind::Restore, ours: None },
         }
-    }
-}
-
-/// An object being written, one call per field: smaller at each site than the array of
-/// `(key, Value)` pairs that [`crate::value::obj`] takes.
-pub(crate) struct Out(Vec<(String, Value)>);
-
-impl Out {
-    pub(crate) fn new() -> Self {
-        Self(Vec::new())
-    }
-
-    #[inline(never)]
-    pub(crate) fn put(&mut self, key: &str, v: Value) -> &mut Self {
-        self.0.push((key.to_owned(), v));
-        self
-    }
-
-    #[inline(never)]
-    pub(crate) fn text(&mut self, key: &str, s: &str) -> &mut Self {
-        self.put(key, Value::Str(s.to_owned()))
-    }
-
-    #[inline(never)]
-    pub(crate) fn num(&mut self, key: &str, x: f64) -> &mut Self {
-        self.put(key, Value::Num(x))
-    }
-
-    #[inline(never)]
-    pub(crate) fn done(&mut self) -> Value {
-        Value::Obj(std::mem::take(&mut self.0))
     }
 }
 
