@@ -41,7 +41,9 @@ pub struct Duration {
 impl Duration {
     /// A whole number of seconds, refusing zero and values over [`MAX_SECONDS`].
     pub fn from_secs(field: &'static str, seconds: u64) -> Result<Self, PresenceError> {
-        Self::checked(field, seconds, String::new(), &seconds.to_string())
+        let mut input = String::new();
+        push_decimal(&mut input, seconds);
+        Self::checked(field, seconds, String::new(), &input)
     }
 
     fn checked(field: &'static str, whole: u64, fraction: String, input: &str) -> Result<Self, PresenceError> {
@@ -132,7 +134,8 @@ fn invalid(field: &'static str, input: &str, reason: impl Into<String>) -> Prese
 }
 
 fn too_long(field: &'static str, input: &str) -> PresenceError {
-    invalid(field, input, format!("it is longer than the maximum of {MAX_SECONDS} seconds (about 104 billion days)"))
+    // MAX_SECONDS spelled out (checked by a test), so no integer formatting ships for it.
+    invalid(field, input, "it is longer than the maximum of 9007199254740991 seconds (about 104 billion days)")
 }
 
 /// Parses a duration for `field` (used in error messages) from ISO or friendly text.
@@ -303,7 +306,8 @@ fn parse_iso(field: &'static str, input: &str, rest: &str) -> Result<Duration, P
                 return Err(invalid(
                     field,
                     input,
-                    format!("at most {MAX_FRACTION_DIGITS} fractional digits of seconds are kept"),
+                    // MAX_FRACTION_DIGITS spelled out (checked by a test).
+                    "at most 12 fractional digits of seconds are kept",
                 ));
             }
             fraction = frac.to_owned();
@@ -397,7 +401,15 @@ pub fn format_seconds(seconds: f64) -> Result<Duration, PresenceError> {
         whole += 1;
         nanos -= 1_000_000_000;
     }
-    let fraction = if nanos == 0 { String::new() } else { format!("{nanos:09}") };
+    // Nine digits with leading zeros (what `{nanos:09}` writes).
+    let mut fraction = String::new();
+    if nanos != 0 {
+        let mut divisor = 100_000_000;
+        while divisor > 0 {
+            fraction.push(char::from(b'0' + (nanos / divisor % 10) as u8));
+            divisor /= 10;
+        }
+    }
     if whole == 0 && nanos == 0 {
         return Err(invalid("seconds", &shown, "it is below one nanosecond"));
     }
@@ -567,6 +579,18 @@ fn parse_clock(text: &str) -> Option<(u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spelled_out_limits_match_their_constants() {
+        assert_eq!(MAX_SECONDS.to_string(), "9007199254740991");
+        assert_eq!(MAX_FRACTION_DIGITS, 12);
+        let Kind::InvalidDuration { reason, .. } =
+            parse("expiration", "PT1.0000000000001S").unwrap_err().kind().clone()
+        else {
+            unreachable!()
+        };
+        assert_eq!(reason, format!("at most {MAX_FRACTION_DIGITS} fractional digits of seconds are kept"));
+    }
 
     #[test]
     fn canonical_examples_from_the_issue() {
