@@ -63,7 +63,7 @@ pub fn start() {
 
 impl From<PresenceError> for JsValue {
     fn from(e: PresenceError) -> Self {
-        let err = js_sys::Error::new(&e.to_string());
+        let err = js_sys::Error::new(&e.message());
         err.set_name("PresenceError");
         // Setting a property on a fresh, unfrozen Error cannot fail.
         let _ = js_sys::Reflect::set(&err, &"code".into(), &e.code().into());

@@ -111,41 +111,71 @@ impl PresenceError {
 
 impl fmt::Display for PresenceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+/// The pieces of a message, one after another, in one `String` (no `core::fmt` per message).
+fn concat(parts: &[&str]) -> String {
+    let mut out = String::new();
+    for part in parts {
+        out.push_str(part);
+    }
+    out
+}
+
+impl PresenceError {
+    /// The one-line message (what `Display` writes).
+    pub fn message(&self) -> String {
         match self.kind() {
-            Kind::InvalidInput { message, .. } => write!(f, "invalid input: {message}"),
-            Kind::MissingField { field, action } => write!(f, "{field} is required for {action}"),
-            Kind::UnexpectedField { field, action } => {
-                write!(f, "{field} is not used by {action}; remove it")
-            }
+            Kind::InvalidInput { message, .. } => concat(&["invalid input: ", message]),
+            Kind::MissingField { field, action } => concat(&[field, " is required for ", action]),
+            Kind::UnexpectedField { field, action } => concat(&[field, " is not used by ", action, "; remove it"]),
             Kind::InvalidValue { field, got, allowed } => {
-                write!(f, "{field} must be one of {allowed}; got \"{got}\"")
+                concat(&[field, " must be one of ", allowed, "; got \"", got, "\""])
             }
-            Kind::UnsupportedPair { action, availability, activity, allowed } => write!(
-                f,
-                "{action} does not accept availability {availability} with activity {activity}; allowed pairs: {allowed}"
-            ),
+            Kind::UnsupportedPair { action, availability, activity, allowed } => concat(&[
+                action,
+                " does not accept availability ",
+                availability,
+                " with activity ",
+                activity,
+                "; allowed pairs: ",
+                allowed,
+            ]),
             Kind::InvalidDuration { field, input, reason } => {
-                write!(f, "{field} \"{input}\" is not a valid duration: {reason}")
+                concat(&[field, " \"", input, "\" is not a valid duration: ", reason])
             }
             Kind::DurationOutOfRange { field, got, min, max } => {
-                write!(f, "{field} must be between {min} and {max}, got {got}")
+                concat(&[field, " must be between ", min, " and ", max, ", got ", got])
             }
-            Kind::TargetInPast { field, now_ms, target_ms } => write!(
-                f,
-                "{field} must lie in the future: target {target_ms} ms is not after now {now_ms} ms"
-            ),
-            Kind::CloudNotSupported { cloud, action } => write!(
-                f,
-                "{action} is not available in the {cloud} cloud: Microsoft Graph offers no presence API there"
-            ),
-            Kind::InvalidUserId { got, reason } => {
-                write!(f, "userId \"{got}\" is not usable: {reason}; use \"me\", a user object id (GUID) or a UPN")
+            Kind::TargetInPast { field, now_ms, target_ms } => {
+                concat(&[field, " must lie in the future: target ", target_ms, " ms is not after now ", now_ms, " ms"])
             }
-            Kind::InvalidUrl { field, got, reason } => write!(f, "{field} \"{got}\" is not usable: {reason}"),
-            Kind::InvalidText { field, reason } => write!(f, "{field} is not usable: {reason}"),
-            Kind::InvalidMeeting { field, reason } => write!(f, "{field} is not usable: {reason}"),
-            Kind::Network { message } => write!(f, "the request did not reach the server: {message}"),
-            Kind::Timeout { timeout_ms } => write!(f, "no answer within {timeout_ms} ms"),
+            Kind::CloudNotSupported { cloud, action } => concat(&[
+                action,
+                " is not available in the ",
+                cloud,
+                " cloud: Microsoft Graph offers no presence API there",
+            ]),
+            Kind::InvalidUserId { got, reason } => concat(&[
+                "userId \"",
+                got,
+                "\" is not usable: ",
+                reason,
+                "; use \"me\", a user object id (GUID) or a UPN",
+            ]),
+            Kind::InvalidUrl { field, got, reason } => concat(&[field, " \"", got, "\" is not usable: ", reason]),
+            Kind::InvalidText { field, reason } | Kind::InvalidMeeting { field, reason } => {
+                concat(&[field, " is not usable: ", reason])
+            }
+            Kind::Network { message } => concat(&["the request did not reach the server: ", message]),
+            Kind::Timeout { timeout_ms } => {
+                let mut out = String::from("no answer within ");
+                push_decimal(&mut out, u64::from(*timeout_ms));
+                out.push_str(" ms");
+                out
+            }
         }
     }
 }
