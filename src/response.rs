@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use crate::duration::{check_ms, parse_u32};
-use crate::error::{find_str, has_str, trim, PresenceError};
+use crate::error::{find_str, has_str, push_decimal, trim, PresenceError};
 use crate::value::{name, FromValue, Obj, Out, StringMap, ToValue, Value};
 
 /// Retries allowed after the first answer; `attempt` counts retries already made.
@@ -391,12 +391,12 @@ pub fn interpret(input: &ResponseInput, body: Option<&ResponseBody>) -> Result<I
     let www_authenticate = header(&input.headers, "www-authenticate");
     let claims = www_authenticate.and_then(claims_from_challenge);
 
-    let (code, next, summary): (&'static str, Next, String) = match status {
-        0 => ("networkError", Next::Retry, "no response from the server".to_owned()),
+    let (code, next, summary): (&'static str, Next, &'static str) = match status {
+        0 => ("networkError", Next::Retry, "no response from the server"),
         401 => (
             "unauthenticated",
             if input.attempt == 0 { Next::SignIn } else { Next::GiveUp },
-            "the access token was refused".to_owned(),
+            "the access token was refused",
         ),
         403 if claims.is_some()
             || codes_say("insufficient_claims")
@@ -405,20 +405,21 @@ pub fn interpret(input: &ResponseInput, body: Option<&ResponseBody>) -> Result<I
             (
                 "claimsChallenge",
                 if input.attempt == 0 { Next::SignIn } else { Next::GiveUp },
-                "a conditional access policy asks for a fresh sign-in".to_owned(),
+                "a conditional access policy asks for a fresh sign-in",
             )
         }
         403 => (
             "consentMissing",
             Next::Consent,
-            "access denied: the app lacks the Presence.ReadWrite permission or admin consent".to_owned(),
+            "access denied: the app lacks the Presence.ReadWrite permission or admin consent",
         ),
-        400 | 422 => ("invalidArgument", Next::FixRequest, "Graph refused the request as invalid".to_owned()),
-        404 => ("notFound", Next::GiveUp, "Graph found no such user or presence session".to_owned()),
-        413 => ("graphError", Next::FixRequest, "the request body is too large".to_owned()),
-        429 => ("throttled", Next::Retry, "Graph is throttling requests".to_owned()),
-        502..=504 => ("serviceUnavailable", Next::Retry, "the presence service is unavailable".to_owned()),
-        _ => ("graphError", Next::GiveUp, format!("Graph answered HTTP {status}")),
+        400 | 422 => ("invalidArgument", Next::FixRequest, "Graph refused the request as invalid"),
+        404 => ("notFound", Next::GiveUp, "Graph found no such user or presence session"),
+        413 => ("graphError", Next::FixRequest, "the request body is too large"),
+        429 => ("throttled", Next::Retry, "Graph is throttling requests"),
+        502..=504 => ("serviceUnavailable", Next::Retry, "the presence service is unavailable"),
+        // Empty: "Graph answered HTTP {status}", written with the message below.
+        _ => ("graphError", Next::GiveUp, ""),
     };
 
     let mut next = next;
@@ -433,12 +434,31 @@ pub fn interpret(input: &ResponseInput, body: Option<&ResponseBody>) -> Result<I
     }
 
     let field = graph_message.as_deref().and_then(field_named_in);
-    let message = match (&graph_code, &graph_message) {
-        (Some(c), Some(m)) => format!("{summary} (HTTP {status} {c}: {m})"),
-        (Some(c), None) => format!("{summary} (HTTP {status} {c})"),
-        (None, _) if status == 0 => summary,
-        (None, _) => format!("{summary} (HTTP {status}, no Graph error body)"),
-    };
+    // "{summary} (HTTP {status} {code}: {message})", pushed piece by piece (no core::fmt).
+    let mut message = String::from(summary);
+    if summary.is_empty() {
+        message.push_str("Graph answered HTTP ");
+        push_decimal(&mut message, u64::from(status));
+    }
+    match (&graph_code, &graph_message) {
+        (Some(c), m) => {
+            message.push_str(" (HTTP ");
+            push_decimal(&mut message, u64::from(status));
+            message.push(' ');
+            message.push_str(c);
+            if let Some(m) = m {
+                message.push_str(": ");
+                message.push_str(m);
+            }
+            message.push(')');
+        }
+        (None, _) if status == 0 => {}
+        (None, _) => {
+            message.push_str(" (HTTP ");
+            push_decimal(&mut message, u64::from(status));
+            message.push_str(", no Graph error body)");
+        }
+    }
     Ok(Interpretation {
         ok: false,
         presence: None,
