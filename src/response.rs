@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::duration::{check_ms, parse_u32};
 use crate::error::{find_str, has_str, push_decimal, trim, PresenceError};
-use crate::value::{name, FromValue, Obj, Out, StringMap, ToValue, Value};
+use crate::value::{name, FromValue, Obj, Out, Shape, StringMap, ToValue, Value};
 
 /// Retries allowed after the first answer; `attempt` counts retries already made.
 pub const MAX_RETRIES: u32 = 5;
@@ -61,8 +61,10 @@ pub struct ResponseBody {
     pub availability: Option<String>,
     pub activity: Option<String>,
     pub sequence_number: Option<String>,
-    pub status_message: Option<StatusMessage>,
-    pub out_of_office_settings: Option<OutOfOfficeSettings>,
+    /// `presenceStatusMessage` as read through `STATUS_MESSAGE`.
+    pub status_message: Option<Value>,
+    /// `outOfOfficeSettings` as read through `OUT_OF_OFFICE_SETTINGS`.
+    pub out_of_office_settings: Option<Value>,
 }
 
 impl FromValue for ResponseBody {
@@ -74,8 +76,8 @@ impl FromValue for ResponseBody {
             availability: o.opt("availability")?,
             activity: o.opt("activity")?,
             sequence_number: o.opt("sequenceNumber")?,
-            status_message: o.opt("statusMessage")?,
-            out_of_office_settings: o.opt("outOfOfficeSettings")?,
+            status_message: o.pass_opt("statusMessage", &STATUS_MESSAGE)?,
+            out_of_office_settings: o.pass_opt("outOfOfficeSettings", &OUT_OF_OFFICE_SETTINGS)?,
         })
     }
 }
@@ -106,56 +108,6 @@ impl FromValue for ErrorObject {
     }
 }
 
-/// `presenceStatusMessage`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StatusMessage {
-    pub message: Option<ItemBody>,
-    pub expiry_date_time: Option<DateTimeTimeZoneOut>,
-    pub published_date_time: Option<String>,
-}
-
-impl FromValue for StatusMessage {
-    fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        let o = Obj::lenient(v)?;
-        Ok(Self {
-            message: o.opt("message")?,
-            expiry_date_time: o.opt("expiryDateTime")?,
-            published_date_time: o.opt("publishedDateTime")?,
-        })
-    }
-}
-
-/// `itemBody`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ItemBody {
-    pub content: Option<String>,
-    pub content_type: Option<String>,
-}
-
-impl FromValue for ItemBody {
-    fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        let o = Obj::lenient(v)?;
-        Ok(Self { content: o.opt("content")?, content_type: o.opt("contentType")? })
-    }
-}
-
-/// `dateTimeTimeZone` as Graph returns it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DateTimeTimeZoneOut {
-    pub date_time: Option<String>,
-    pub time_zone: Option<String>,
-}
-
-impl FromValue for DateTimeTimeZoneOut {
-    fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        let o = Obj::lenient(v)?;
-        Ok(Self { date_time: o.opt("dateTime")?, time_zone: o.opt("timeZone")? })
-    }
-}
-
 /// The presence resource, as far as the shell uses it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -164,34 +116,23 @@ pub struct Presence {
     pub availability: String,
     pub activity: String,
     pub sequence_number: Option<String>,
-    pub status_message: Option<StatusMessage>,
-    pub out_of_office_settings: Option<OutOfOfficeSettings>,
+    /// `presenceStatusMessage` as read through `STATUS_MESSAGE`.
+    pub status_message: Option<Value>,
+    /// `outOfOfficeSettings` as read through `OUT_OF_OFFICE_SETTINGS`.
+    pub out_of_office_settings: Option<Value>,
 }
 
-/// `outOfOfficeSettings`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OutOfOfficeSettings {
-    pub message: Option<String>,
-    pub is_out_of_office: Option<bool>,
-}
+/// `presenceStatusMessage`, passed through as Graph sent it (unknown fields dropped).
+const STATUS_MESSAGE: Shape = Shape::Obj(&[
+    ("message", Shape::Obj(&[("content", Shape::Str), ("contentType", Shape::Str)])),
+    ("expiryDateTime", Shape::Obj(&[("dateTime", Shape::Str), ("timeZone", Shape::Str)])),
+    ("publishedDateTime", Shape::Str),
+]);
 
-impl FromValue for OutOfOfficeSettings {
-    fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        let o = Obj::lenient(v)?;
-        Ok(Self { message: o.opt("message")?, is_out_of_office: o.opt("isOutOfOffice")? })
-    }
-}
+/// `outOfOfficeSettings`, passed through the same way.
+const OUT_OF_OFFICE_SETTINGS: Shape = Shape::Obj(&[("message", Shape::Str), ("isOutOfOffice", Shape::Bool)]);
 
-crate::deserialize_via_value!(
-    ResponseInput,
-    ResponseBody,
-    ErrorObject,
-    StatusMessage,
-    ItemBody,
-    DateTimeTimeZoneOut,
-    OutOfOfficeSettings
-);
+crate::deserialize_via_value!(ResponseInput, ResponseBody, ErrorObject);
 
 /// What the shell should do next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -241,34 +182,6 @@ pub struct Interpretation {
     pub presence: Option<Presence>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<Failure>,
-}
-
-impl ToValue for StatusMessage {
-    fn to_value(&self) -> Value {
-        Out::new()
-            .put("message", self.message.to_value())
-            .put("expiryDateTime", self.expiry_date_time.to_value())
-            .put("publishedDateTime", self.published_date_time.to_value())
-            .done()
-    }
-}
-
-impl ToValue for ItemBody {
-    fn to_value(&self) -> Value {
-        Out::new().put("content", self.content.to_value()).put("contentType", self.content_type.to_value()).done()
-    }
-}
-
-impl ToValue for DateTimeTimeZoneOut {
-    fn to_value(&self) -> Value {
-        Out::new().put("dateTime", self.date_time.to_value()).put("timeZone", self.time_zone.to_value()).done()
-    }
-}
-
-impl ToValue for OutOfOfficeSettings {
-    fn to_value(&self) -> Value {
-        Out::new().put("message", self.message.to_value()).put("isOutOfOffice", self.is_out_of_office.to_value()).done()
-    }
 }
 
 impl ToValue for Presence {
@@ -597,6 +510,24 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pass_through_fields_are_refused_with_their_path() {
+        let content = Value::Obj(vec![("content".to_owned(), Value::Num(1.0))]);
+        let status = Value::Obj(vec![("message".to_owned(), content)]);
+        let body = Value::Obj(vec![("statusMessage".to_owned(), status)]);
+        let err = ResponseBody::from_value(&body).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid input: statusMessage: message: content: invalid type: number 1, expected a string"
+        );
+        let ooo = Value::Obj(vec![("outOfOfficeSettings".to_owned(), Value::Str("x".to_owned()))]);
+        let err = ResponseBody::from_value(&ooo).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid input: outOfOfficeSettings: invalid type: string \"x\", expected an object"
+        );
+    }
 
     #[test]
     fn http_date_of_the_rfc_example() {

@@ -84,6 +84,74 @@ impl Out {
     }
 }
 
+/// The shape of a field read through [`pass`].
+pub(crate) enum Shape {
+    Str,
+    Bool,
+    /// An object with these fields, in this order.
+    Obj(&'static [(&'static str, Shape)]),
+}
+
+/// Reads `v` as `shape` and gives it back normalised: an object's fields in the schema's order,
+/// absent ones as `null`, unknown ones dropped; strings and booleans as they are; `null` as it
+/// is. The same tree (and the same refusals) as reading a struct of `Option` fields with
+/// [`Obj::lenient`] and [`Obj::opt`] and writing each field back with [`Out::put`], in one
+/// function for every such struct.
+pub(crate) fn pass(v: &Value, shape: &Shape) -> Result<Value, PresenceError> {
+    match (shape, v) {
+        (_, Value::Null) | (Shape::Str, Value::Str(_)) | (Shape::Bool, Value::Bool(_)) => Ok(v.clone()),
+        (Shape::Str, _) => Err(type_error(v, "a string")),
+        (Shape::Bool, _) => Err(type_error(v, "a boolean")),
+        (Shape::Obj(fields), _) => {
+            let o = Obj::lenient(v)?;
+            let mut out = Out::new();
+            for (key, shape) in *fields {
+                let field = match o.get(key) {
+                    Some(v) => pass(v, shape).map_err(|e| within(e, key))?,
+                    None => Value::Null,
+                };
+                out.put(key, field);
+            }
+            Ok(out.done())
+        }
+    }
+}
+
+impl ToValue for Value {
+    fn to_value(&self) -> Value {
+        self.clone()
+    }
+}
+
+/// Writes the tree as it is (objects as maps, in their order); for the `Serialize` derives of
+/// types that hold a [`Value`].
+impl Serialize for Value {
+    fn serialize<S: ser::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use ser::{SerializeMap, SerializeSeq};
+        match self {
+            Value::Null => s.serialize_none(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Num(x) => s.serialize_f64(*x),
+            Value::Str(t) => s.serialize_str(t),
+            Value::Arr(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Value::Obj(entries) => {
+                let mut map = s.serialize_map(Some(entries.len()))?;
+                for (k, v) in entries {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+            Value::Other(what) => Err(ser::Error::custom(what)),
+        }
+    }
+}
+
 /// A unit variant, as its name.
 pub fn name(s: &str) -> Value {
     Value::Str(s.to_owned())
@@ -507,6 +575,15 @@ impl<'a> Obj<'a> {
         match self.get(key) {
             Some(v) => Option::<T>::from_value(v).map_err(|e| within(e, key)),
             None => Ok(None),
+        }
+    }
+
+    /// An optional field read through [`pass`]: absent and `null` are `None`.
+    #[inline(never)]
+    pub(crate) fn pass_opt(&self, key: &str, shape: &Shape) -> Result<Option<Value>, PresenceError> {
+        match self.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => pass(v, shape).map(Some).map_err(|e| within(e, key)),
         }
     }
 
