@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::availability::{join, Pair, PairKind};
 use crate::cloud::{is_guid, Cloud};
 use crate::duration::{self, Duration};
-use crate::error::{has_str, push_hex, trim, Kind, PresenceError};
+use crate::error::{has_str, push_decimal, push_hex, trim, Kind, PresenceError};
 use crate::value::{FromValue, Obj, Out, StringMap, ToValue, Value};
 
 /// The presence actions the core can build.
@@ -320,7 +320,14 @@ fn check_message(message: &str) -> Result<(), PresenceError> {
     if count > MESSAGE_MAX_CHARS {
         return Err(Kind::InvalidText {
             field: "message",
-            reason: format!("it has {count} characters; Teams shows at most {MESSAGE_MAX_CHARS}"),
+            reason: {
+                // "it has {count} characters; Teams shows at most {MESSAGE_MAX_CHARS}", digits pushed.
+                let mut reason = String::from("it has ");
+                push_decimal(&mut reason, count as u64);
+                reason.push_str(" characters; Teams shows at most ");
+                push_decimal(&mut reason, MESSAGE_MAX_CHARS as u64);
+                reason
+            },
         }
         .into());
     }
