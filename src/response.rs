@@ -68,17 +68,19 @@ pub struct ResponseBody {
 }
 
 impl FromValue for ResponseBody {
+    #[allow(clippy::field_reassign_with_default)]
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
         let o = Obj::lenient(v)?;
-        Ok(Self {
-            error: o.opt("error")?,
-            id: o.opt("id")?,
-            availability: o.opt("availability")?,
-            activity: o.opt("activity")?,
-            sequence_number: o.opt("sequenceNumber")?,
-            status_message: o.pass_opt("statusMessage", &STATUS_MESSAGE)?,
-            out_of_office_settings: o.pass_opt("outOfOfficeSettings", &OUT_OF_OFFICE_SETTINGS)?,
-        })
+        // Filled in place: one drop of the whole on a refusal instead of one per field read.
+        let mut x = Self::default();
+        x.error = o.opt("error")?;
+        x.id = o.opt("id")?;
+        x.availability = o.opt("availability")?;
+        x.activity = o.opt("activity")?;
+        x.sequence_number = o.opt("sequenceNumber")?;
+        x.status_message = o.pass_opt("statusMessage", &STATUS_MESSAGE)?;
+        x.out_of_office_settings = o.pass_opt("outOfOfficeSettings", &OUT_OF_OFFICE_SETTINGS)?;
+        Ok(x)
     }
 }
 
@@ -94,17 +96,19 @@ pub struct ErrorObject {
 }
 
 impl FromValue for ErrorObject {
+    #[allow(clippy::field_reassign_with_default)]
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
         let o = Obj::lenient(v)?;
         let inner_key = if o.get("innerError").is_some() { "innerError" } else { "innererror" };
-        Ok(Self {
-            code: o.opt("code")?,
-            message: o.opt("message")?,
-            request_id: o.opt("request-id")?,
-            client_request_id: o.opt("client-request-id")?,
-            date: o.opt("date")?,
-            inner_error: o.opt(inner_key)?,
-        })
+        // Filled in place: one drop of the whole on a refusal instead of one per field read.
+        let mut e = Self::default();
+        e.code = o.opt("code")?;
+        e.message = o.opt("message")?;
+        e.request_id = o.opt("request-id")?;
+        e.client_request_id = o.opt("client-request-id")?;
+        e.date = o.opt("date")?;
+        e.inner_error = o.opt(inner_key)?;
+        Ok(e)
     }
 }
 
