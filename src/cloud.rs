@@ -35,13 +35,14 @@ impl Cloud {
         login_base_url: Option<&str>,
     ) -> Result<Self, PresenceError> {
         let name = cloud.unwrap_or("global");
-        let matched = CLOUD_NAMES.iter().find(|n| n.eq_ignore_ascii_case(trim(name)));
-        let resolved = match matched.copied() {
-            Some("global") => Self::Global,
-            Some("usGovL4") => Self::UsGovL4,
-            Some("usGovL5") => Self::UsGovL5,
-            Some("china") => Self::China,
-            Some("custom") => {
+        // By position in CLOUD_NAMES (no second string comparison).
+        let matched = CLOUD_NAMES.iter().position(|n| n.eq_ignore_ascii_case(trim(name)));
+        let resolved = match matched {
+            Some(0) => Self::Global,
+            Some(1) => Self::UsGovL4,
+            Some(2) => Self::UsGovL5,
+            Some(3) => Self::China,
+            Some(4) => {
                 let Some(graph) = graph_base_url else {
                     return Err(Kind::MissingField { field: "graphBaseUrl", action: "the custom cloud" }.into());
                 };
@@ -59,21 +60,13 @@ impl Cloud {
                 )
             }
         };
-        if graph_base_url.is_some() {
-            return Err(Kind::UnexpectedField {
-                field: "graphBaseUrl",
-                action: "a named cloud (use cloud \"custom\")",
-            }
-            .into());
-        }
-        if login_base_url.is_some() {
-            return Err(Kind::UnexpectedField {
-                field: "loginBaseUrl",
-                action: "a named cloud (use cloud \"custom\")",
-            }
-            .into());
-        }
-        Ok(resolved)
+        // One refusal site for both URLs (graphBaseUrl named first when both are given).
+        let unexpected = match (graph_base_url, login_base_url) {
+            (Some(_), _) => "graphBaseUrl",
+            (None, Some(_)) => "loginBaseUrl",
+            (None, None) => return Ok(resolved),
+        };
+        Err(Kind::UnexpectedField { field: unexpected, action: "a named cloud (use cloud \"custom\")" }.into())
     }
 
     /// The input spelling of the cloud.
