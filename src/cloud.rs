@@ -139,39 +139,49 @@ impl Cloud {
 /// Checks an explicit base URL: https anywhere, or http only on loopback (a local simulator);
 /// no credentials, query or fragment. Returns it without a trailing slash.
 fn check_base_url(field: &'static str, url: &str) -> Result<String, PresenceError> {
-    let bad = |reason: &str| Kind::InvalidUrl { field, got: url.to_owned(), reason: reason.to_owned() };
     let trimmed = trim_end_ascii(trim(url), b'/');
+    match base_url_problem(trimmed) {
+        None => Ok(trimmed.to_owned()),
+        Some(reason) => Err(Kind::InvalidUrl { field, got: url.to_owned(), reason: reason.to_owned() }.into()),
+    }
+}
+
+/// What is wrong with a trimmed base URL, checked in order; one refusal site in
+/// [`check_base_url`].
+fn base_url_problem(trimmed: &str) -> Option<&'static str> {
     let lower = trimmed.to_ascii_lowercase();
     let (secure, rest) = if let Some(rest) = lower.strip_prefix("https://") {
         (true, rest)
     } else if let Some(rest) = lower.strip_prefix("http://") {
         (false, rest)
     } else {
-        return Err(bad("it must start with https:// (or http:// for a loopback address)").into());
+        return Some("it must start with https:// (or http:// for a loopback address)");
     };
     if trimmed.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return Err(bad("it contains spaces or control characters").into());
+        return Some("it contains spaces or control characters");
     }
     if rest.contains(['?', '#']) {
-        return Err(bad("it must not have a query or fragment").into());
+        return Some("it must not have a query or fragment");
     }
     let authority = rest.split('/').next().unwrap_or("");
     if authority.as_bytes().contains(&b'@') {
-        return Err(bad("it must not contain credentials").into());
+        return Some("it must not contain credentials");
     }
-    let host = host_of(authority).ok_or_else(|| bad("it has no valid host"))?;
+    let Some(host) = host_of(authority) else {
+        return Some("it has no valid host");
+    };
     if !secure && !matches!(host, "127.0.0.1" | "localhost" | "[::1]") {
-        return Err(bad("http:// is allowed only for 127.0.0.1, localhost or [::1]; use https://").into());
+        return Some("http:// is allowed only for 127.0.0.1, localhost or [::1]; use https://");
     }
     if let Some(port) = authority.strip_prefix(host).and_then(|p| p.strip_prefix(':')) {
         if port.is_empty() || port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(bad("its port is not a number").into());
+            return Some("its port is not a number");
         }
     }
     if rest.split('/').skip(1).any(|segment| segment == ".." || segment == ".") {
-        return Err(bad("it must not contain . or .. path segments").into());
+        return Some("it must not contain . or .. path segments");
     }
-    Ok(trimmed.to_owned())
+    None
 }
 
 fn host_of(authority: &str) -> Option<&str> {
