@@ -200,13 +200,6 @@ fn host_of(authority: &str) -> Option<&str> {
 pub fn check_tenant(tenant: &str) -> Result<String, PresenceError> {
     let t = trim(tenant);
     let lower = t.to_ascii_lowercase();
-    if lower == "consumers" {
-        return Err(Kind::InvalidValue {
-            field: "tenant",
-            got: t.to_owned(),
-            allowed: "organizations, common, a tenant id (GUID) or a domain; personal Microsoft accounts have no presence API".to_owned(),
-        }.into());
-    }
     let domain_like = lower.as_bytes().contains(&b'.')
         && lower.split('.').all(|label| {
             !label.is_empty()
@@ -215,16 +208,15 @@ pub fn check_tenant(tenant: &str) -> Result<String, PresenceError> {
                 && !label.starts_with('-')
                 && !label.ends_with('-')
         });
-    if lower == "organizations" || lower == "common" || is_guid(&lower) || domain_like {
-        Ok(lower)
+    // One refusal site; consumers gets its own explanation.
+    let allowed = if lower == "consumers" {
+        "organizations, common, a tenant id (GUID) or a domain; personal Microsoft accounts have no presence API"
+    } else if lower == "organizations" || lower == "common" || is_guid(&lower) || domain_like {
+        return Ok(lower);
     } else {
-        Err(Kind::InvalidValue {
-            field: "tenant",
-            got: t.to_owned(),
-            allowed: "organizations, common, a tenant id (GUID) or a domain such as contoso.onmicrosoft.com".to_owned(),
-        }
-        .into())
-    }
+        "organizations, common, a tenant id (GUID) or a domain such as contoso.onmicrosoft.com"
+    };
+    Err(Kind::InvalidValue { field: "tenant", got: t.to_owned(), allowed: allowed.to_owned() }.into())
 }
 
 /// True for the 8-4-4-4-12 hex form.
