@@ -262,10 +262,17 @@ fn flatten_error(error: Option<&ErrorObject>) -> GraphErrorBody {
     let mut node = error.inner_error.as_deref();
     let mut depth = 0;
     while let (Some(inner), true) = (node, depth < 16) {
-        out.innermost_code = inner.code.clone().or(out.innermost_code);
-        out.request_id = inner.request_id.clone().or(out.request_id);
-        out.client_request_id = inner.client_request_id.clone().or(out.client_request_id);
-        out.date = inner.date.clone().or(out.date);
+        // A deeper value replaces the one found so far; a missing one keeps it.
+        for (slot, value) in [
+            (&mut out.innermost_code, &inner.code),
+            (&mut out.request_id, &inner.request_id),
+            (&mut out.client_request_id, &inner.client_request_id),
+            (&mut out.date, &inner.date),
+        ] {
+            if value.is_some() {
+                slot.clone_from(value);
+            }
+        }
         node = inner.inner_error.as_deref();
         depth += 1;
     }
