@@ -318,7 +318,8 @@ fn check_session_id(value: &str) -> Result<String, PresenceError> {
 }
 
 fn check_message(message: &str) -> Result<(), PresenceError> {
-    let count = message.chars().count();
+    // chars().count(): every byte but UTF-8 continuation bytes starts a char.
+    let count = message.bytes().filter(|b| b & 0xC0 != 0x80).count();
     if count > MESSAGE_MAX_CHARS {
         return Err(Kind::InvalidText {
             field: "message",
