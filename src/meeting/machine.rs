@@ -664,11 +664,11 @@ pub fn meeting_step(
             s.on_result(request, ok, retry_after_ms, status, now_ms, &mut effects);
         }
         MeetingEvent::WorkerStart { live_tab_ids } => {
-            s.tabs.retain(|t| live_tab_ids.contains(&t.tab_id));
+            s.keep_tabs(Some(&live_tab_ids), 0);
             restart = true;
         }
         MeetingEvent::BrowserStart {} => {
-            s.tabs.clear();
+            s.keep_tabs(Some(&[]), 0);
             restart = true;
         }
         MeetingEvent::RetryDue {} => force = true,
@@ -720,9 +720,14 @@ fn invalid(field: &'static str, reason: String) -> PresenceError {
 
 impl MeetingState {
     /// Forgets the tab `tab_id` (if counted).
-    #[inline(never)]
     fn remove_tab(&mut self, tab_id: i64) {
-        self.tabs.retain(|t| t.tab_id != tab_id);
+        self.keep_tabs(None, tab_id);
+    }
+
+    /// Keeps the tabs in `live` (all but `gone` when `None`): one `retain` for every use.
+    #[inline(never)]
+    fn keep_tabs(&mut self, live: Option<&[i64]>, gone: i64) {
+        self.tabs.retain(|t| live.map_or(t.tab_id != gone, |ids| ids.contains(&t.tab_id)));
     }
 
     /// Drops what Graph has already expired by itself.
