@@ -1136,13 +1136,26 @@ fn format_duration(total: u64) -> String {
 
 /// Parses `P[nD][T[nH][nM][nS]]` (whole numbers) into seconds within PT5M..=P1D.
 fn parse_safety_expiry(text: &str) -> Result<u32, PresenceError> {
-    let bad = |reason: &str| Kind::InvalidDuration {
-        field: "safetyExpiry",
-        input: text.to_string(),
-        reason: reason.to_string(),
-    };
+    match expiry_seconds(text) {
+        Ok(total) => match u32::try_from(total) {
+            Ok(secs) if (MIN_SAFETY_EXPIRY_SECONDS..=MAX_SAFETY_EXPIRY_SECONDS).contains(&secs) => Ok(secs),
+            _ => {
+                Err(Kind::DurationOutOfRange { field: "safetyExpiry", got: text.to_string(), min: "PT5M", max: "P1D" }
+                    .into())
+            }
+        },
+        Err(reason) => {
+            Err(Kind::InvalidDuration { field: "safetyExpiry", input: text.to_string(), reason: reason.to_string() }
+                .into())
+        }
+    }
+}
+
+/// The seconds `P[nD][T[nH][nM][nS]]` adds up to, or why it is not of that form: one refusal
+/// site for [`parse_safety_expiry`].
+fn expiry_seconds(text: &str) -> Result<u64, &'static str> {
     let Some(body) = text.strip_prefix('P') else {
-        return Err(bad("it must start with P, e.g. PT4H").into());
+        return Err("it must start with P, e.g. PT4H");
     };
     let mut total: u64 = 0;
     let mut in_time = false;
@@ -1158,7 +1171,7 @@ fn parse_safety_expiry(text: &str) -> Result<u32, PresenceError> {
         }
         if c == 'T' {
             if in_time || number.is_some() {
-                return Err(bad("T must appear once, after the days and before the time").into());
+                return Err("T must appear once, after the days and before the time");
             }
             in_time = true;
             continue;
@@ -1168,13 +1181,13 @@ fn parse_safety_expiry(text: &str) -> Result<u32, PresenceError> {
             ('H', true) => (2, 3600),
             ('M', true) => (3, 60),
             ('S', true) => (4, 1),
-            _ => return Err(bad("only whole days (D), hours (H), minutes (M) and seconds (S) are allowed").into()),
+            _ => return Err("only whole days (D), hours (H), minutes (M) and seconds (S) are allowed"),
         };
         let Some(n) = number.take() else {
-            return Err(bad("a number must come before each designator").into());
+            return Err("a number must come before each designator");
         };
         if rank <= last_rank {
-            return Err(bad("designators must appear once each, in the order D, T, H, M, S").into());
+            return Err("designators must appear once each, in the order D, T, H, M, S");
         }
         last_rank = rank;
         components += 1;
@@ -1184,14 +1197,9 @@ fn parse_safety_expiry(text: &str) -> Result<u32, PresenceError> {
         total = total.saturating_add(n.saturating_mul(unit));
     }
     if number.is_some() || components == 0 || (in_time && time_components == 0) {
-        return Err(bad("it must end with a designator and have at least one component").into());
+        return Err("it must end with a designator and have at least one component");
     }
-    if !(u64::from(MIN_SAFETY_EXPIRY_SECONDS)..=u64::from(MAX_SAFETY_EXPIRY_SECONDS)).contains(&total) {
-        return Err(
-            Kind::DurationOutOfRange { field: "safetyExpiry", got: text.to_string(), min: "PT5M", max: "P1D" }.into()
-        );
-    }
-    u32::try_from(total).map_err(|_| bad("it is too long").into())
+    Ok(total)
 }
 
 #[cfg(test)]
