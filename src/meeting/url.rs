@@ -219,11 +219,35 @@ fn in_list(list: &str, word: &str, any_case: bool) -> bool {
     list.split(' ').any(|w| if any_case { w.eq_ignore_ascii_case(word) } else { w == word })
 }
 
-/// The path's segments, with one trailing slash tolerated (`/j/123456789/`).
-fn segments(path: &str) -> Vec<&str> {
+/// The path's segments, with one trailing slash tolerated (`/j/123456789/`), kept in place
+/// rather than collected into a Vec.
+struct Segments<'a> {
+    all: [&'a str; MAX_SEGMENTS],
+    len: usize,
+}
+
+/// The most segments any built-in rule has; a longer path gives no segments (it matches none).
+const MAX_SEGMENTS: usize = 7;
+
+impl<'a> Segments<'a> {
+    fn as_slice(&self) -> &[&'a str] {
+        self.all.get(..self.len).unwrap_or_default()
+    }
+}
+
+fn segments(path: &str) -> Segments<'_> {
     let inner = path.strip_prefix('/').unwrap_or(path);
     let inner = inner.strip_suffix('/').unwrap_or(inner);
-    inner.split('/').collect()
+    let mut out = Segments { all: [""; MAX_SEGMENTS], len: 0 };
+    for segment in inner.split('/') {
+        let Some(slot) = out.all.get_mut(out.len) else {
+            out.len = 0;
+            return out;
+        };
+        *slot = segment;
+        out.len += 1;
+    }
+    out
 }
 
 /// Matches `url` against the built-in rules, then the custom patterns in order.
