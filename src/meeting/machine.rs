@@ -160,7 +160,7 @@ impl Presence {
     /// Already at least as "do not interrupt" as any status we would set, or deliberately
     /// offline: we do not touch it.
     fn leave_alone(&self) -> bool {
-        ["Busy", "BusyIdle", "DoNotDisturb", "Offline"].iter().any(|a| self.availability.eq_ignore_ascii_case(a))
+        super::url::in_list("Busy BusyIdle DoNotDisturb Offline", &self.availability, true)
     }
 }
 

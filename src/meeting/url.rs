@@ -215,7 +215,7 @@ fn is_domain_or_sub(host: &str, base: &str) -> bool {
 /// Whether `word` is one of the space-separated words of `list` (ASCII case-insensitively if
 /// `any_case`).
 #[inline(never)]
-fn in_list(list: &str, word: &str, any_case: bool) -> bool {
+pub(super) fn in_list(list: &str, word: &str, any_case: bool) -> bool {
     list.split(' ').any(|w| if any_case { w.eq_ignore_ascii_case(word) } else { w == word })
 }
 
