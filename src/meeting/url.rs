@@ -164,8 +164,11 @@ fn split_authority(authority: &str) -> Result<(String, Option<u16>), &'static st
     if authority.as_bytes().contains(&b'@') {
         return Err("user names or passwords (`user@`) are not allowed");
     }
-    let (host, port) = match authority.rsplit_once(':') {
-        Some((h, p)) => (h, Some(parse_port(p)?)),
+    // The last `:` by bytes (no str searcher): what follows is the port.
+    let (host, port) = match authority.bytes().rposition(|b| b == b':') {
+        Some(i) => {
+            (authority.get(..i).unwrap_or_default(), Some(parse_port(authority.get(i + 1..).unwrap_or_default())?))
+        }
         None => (authority, None),
     };
     let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
@@ -177,7 +180,9 @@ fn parse_port(p: &str) -> Result<u16, &'static str> {
     if p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) {
         return Err("the port must be a number from 1 to 65535");
     }
-    match p.parse::<u16>() {
+    // At most five digits: no overflow in a u32, and the u16 conversion refuses above 65535.
+    let n = p.bytes().fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
+    match u16::try_from(n) {
         Ok(0) | Err(_) => Err("the port must be a number from 1 to 65535"),
         Ok(n) => Ok(n),
     }
