@@ -138,6 +138,11 @@ fn has_unusable_char(s: &str) -> bool {
     s.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\')
 }
 
+/// The index of the first of the ASCII bytes `set` in `s` (a byte search: no str searcher ships).
+fn find_byte(s: &str, set: &[u8]) -> Option<usize> {
+    s.bytes().position(|b| set.contains(&b))
+}
+
 /// Splits `url` if it is an https URL we are willing to match; `None` otherwise.
 fn split_https(url: &str) -> Option<Parts<'_>> {
     if url.len() > MAX_URL_LEN || has_unusable_char(url) {
@@ -148,9 +153,9 @@ fn split_https(url: &str) -> Option<Parts<'_>> {
         return None;
     }
     let rest = url.get(8..)?;
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let end = find_byte(rest, b"/?#").unwrap_or(rest.len());
     let (authority, tail) = (rest.get(..end)?, rest.get(end..)?);
-    let path_end = tail.find(['?', '#']).unwrap_or(tail.len());
+    let path_end = find_byte(tail, b"?#").unwrap_or(tail.len());
     let path = match tail.get(..path_end)? {
         "" => "/",
         p => p,
@@ -477,10 +482,10 @@ fn parse_pattern(p: &str) -> Result<CustomPattern, &'static str> {
         Some(s) if s.eq_ignore_ascii_case("https://") => p.get(8..).unwrap_or(""),
         _ => return Err("it must start with https:// (meetings are only matched over https)"),
     };
-    if rest.contains(['?', '#']) {
+    if find_byte(rest, b"?#").is_some() {
         return Err("it must not contain `?` or `#`: query strings and fragments are ignored");
     }
-    let Some(slash) = rest.find('/') else {
+    let Some(slash) = find_byte(rest, b"/") else {
         return Err("the path is missing (add /* to match every page of the host)");
     };
     let (authority, path) = (rest.get(..slash).unwrap_or_default(), rest.get(slash..).unwrap_or_default());
