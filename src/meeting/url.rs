@@ -423,7 +423,7 @@ fn whereby_room(path: &str) -> Option<String> {
     match segments(path).as_slice() {
         [room]
             if !room.is_empty()
-                && !room.starts_with(['-', '_'])
+                && !matches!(room.as_bytes().first(), Some(b'-' | b'_'))
                 && room.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
                 && !in_list(WHEREBY_NON_ROOMS, room, true) =>
         {
