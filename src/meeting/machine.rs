@@ -1048,7 +1048,10 @@ fn validate_event(event: &MeetingEvent) -> Result<(), PresenceError> {
             }
         }
         MeetingEvent::WorkerStart { live_tab_ids } => {
-            live_tab_ids.iter().try_for_each(|id| check_tab_id("liveTabIds", *id))
+            for id in live_tab_ids {
+                check_tab_id("liveTabIds", *id)?;
+            }
+            Ok(())
         }
     }
 }
