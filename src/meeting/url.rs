@@ -497,7 +497,7 @@ fn parse_pattern(p: &str) -> Result<CustomPattern, &'static str> {
         return Err("`*` is only allowed as the whole first label of the host (`*.`) or in the path");
     }
     let (host, port) = split_authority(authority)?;
-    if wildcard && host.split('.').count() < 2 {
+    if wildcard && find_byte(&host, b".").is_none() {
         return Err("a wildcard host needs at least two labels after `*.`");
     }
     let host = if wildcard { format!("*.{host}") } else { host };
