@@ -223,7 +223,7 @@ fn read_event(v: &Value) -> Result<MeetingEvent, PresenceError> {
         EventType::RetryDue => ("retryDue", &[]),
         EventType::UserChanged => ("userChanged", &[]),
     };
-    let set = |field: &str| o.get(field).is_some_and(|v| *v != Value::Null);
+    let set = |field: &str| o.get(field).is_some_and(|v| !matches!(v, Value::Null));
     if let Some(field) = EVENT_FIELDS.iter().skip(1).find(|f| set(f) && !allowed.contains(f)) {
         return Err(refused(format!("{field} is not used by a {kind} event; remove it")));
     }
