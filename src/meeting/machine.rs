@@ -160,7 +160,7 @@ impl Presence {
     /// Already at least as "do not interrupt" as any status we would set, or deliberately
     /// offline: we do not touch it.
     fn leave_alone(&self) -> bool {
-        ["Busy", "BusyIdle", "DoNotDisturb", "Offline"].iter().any(|a| self.availability.eq_ignore_ascii_case(a))
+        super::url::in_list("Busy BusyIdle DoNotDisturb Offline", &self.availability, true)
     }
 }
 
@@ -664,11 +664,11 @@ pub fn meeting_step(
             s.on_result(request, ok, retry_after_ms, status, now_ms, &mut effects);
         }
         MeetingEvent::WorkerStart { live_tab_ids } => {
-            s.tabs.retain(|t| live_tab_ids.contains(&t.tab_id));
+            s.keep_tabs(Some(&live_tab_ids), 0);
             restart = true;
         }
         MeetingEvent::BrowserStart {} => {
-            s.tabs.clear();
+            s.keep_tabs(Some(&[]), 0);
             restart = true;
         }
         MeetingEvent::RetryDue {} => force = true,
@@ -720,9 +720,14 @@ fn invalid(field: &'static str, reason: String) -> PresenceError {
 
 impl MeetingState {
     /// Forgets the tab `tab_id` (if counted).
-    #[inline(never)]
     fn remove_tab(&mut self, tab_id: i64) {
-        self.tabs.retain(|t| t.tab_id != tab_id);
+        self.keep_tabs(None, tab_id);
+    }
+
+    /// Keeps the tabs in `live` (all but `gone` when `None`): one `retain` for every use.
+    #[inline(never)]
+    fn keep_tabs(&mut self, live: Option<&[i64]>, gone: i64) {
+        self.tabs.retain(|t| live.map_or(t.tab_id != gone, |ids| ids.contains(&t.tab_id)));
     }
 
     /// Drops what Graph has already expired by itself.
@@ -1043,7 +1048,10 @@ fn validate_event(event: &MeetingEvent) -> Result<(), PresenceError> {
             }
         }
         MeetingEvent::WorkerStart { live_tab_ids } => {
-            live_tab_ids.iter().try_for_each(|id| check_tab_id("liveTabIds", *id))
+            for id in live_tab_ids {
+                check_tab_id("liveTabIds", *id)?;
+            }
+            Ok(())
         }
     }
 }
@@ -1131,13 +1139,26 @@ fn format_duration(total: u64) -> String {
 
 /// Parses `P[nD][T[nH][nM][nS]]` (whole numbers) into seconds within PT5M..=P1D.
 fn parse_safety_expiry(text: &str) -> Result<u32, PresenceError> {
-    let bad = |reason: &str| Kind::InvalidDuration {
-        field: "safetyExpiry",
-        input: text.to_string(),
-        reason: reason.to_string(),
-    };
+    match expiry_seconds(text) {
+        Ok(total) => match u32::try_from(total) {
+            Ok(secs) if (MIN_SAFETY_EXPIRY_SECONDS..=MAX_SAFETY_EXPIRY_SECONDS).contains(&secs) => Ok(secs),
+            _ => {
+                Err(Kind::DurationOutOfRange { field: "safetyExpiry", got: text.to_string(), min: "PT5M", max: "P1D" }
+                    .into())
+            }
+        },
+        Err(reason) => {
+            Err(Kind::InvalidDuration { field: "safetyExpiry", input: text.to_string(), reason: reason.to_string() }
+                .into())
+        }
+    }
+}
+
+/// The seconds `P[nD][T[nH][nM][nS]]` adds up to, or why it is not of that form: one refusal
+/// site for [`parse_safety_expiry`].
+fn expiry_seconds(text: &str) -> Result<u64, &'static str> {
     let Some(body) = text.strip_prefix('P') else {
-        return Err(bad("it must start with P, e.g. PT4H").into());
+        return Err("it must start with P, e.g. PT4H");
     };
     let mut total: u64 = 0;
     let mut in_time = false;
@@ -1153,7 +1174,7 @@ fn parse_safety_expiry(text: &str) -> Result<u32, PresenceError> {
         }
         if c == 'T' {
             if in_time || number.is_some() {
-                return Err(bad("T must appear once, after the days and before the time").into());
+                return Err("T must appear once, after the days and before the time");
             }
             in_time = true;
             continue;
@@ -1163,13 +1184,13 @@ fn parse_safety_expiry(text: &str) -> Result<u32, PresenceError> {
             ('H', true) => (2, 3600),
             ('M', true) => (3, 60),
             ('S', true) => (4, 1),
-            _ => return Err(bad("only whole days (D), hours (H), minutes (M) and seconds (S) are allowed").into()),
+            _ => return Err("only whole days (D), hours (H), minutes (M) and seconds (S) are allowed"),
         };
         let Some(n) = number.take() else {
-            return Err(bad("a number must come before each designator").into());
+            return Err("a number must come before each designator");
         };
         if rank <= last_rank {
-            return Err(bad("designators must appear once each, in the order D, T, H, M, S").into());
+            return Err("designators must appear once each, in the order D, T, H, M, S");
         }
         last_rank = rank;
         components += 1;
@@ -1179,14 +1200,9 @@ fn parse_safety_expiry(text: &str) -> Result<u32, PresenceError> {
         total = total.saturating_add(n.saturating_mul(unit));
     }
     if number.is_some() || components == 0 || (in_time && time_components == 0) {
-        return Err(bad("it must end with a designator and have at least one component").into());
+        return Err("it must end with a designator and have at least one component");
     }
-    if !(u64::from(MIN_SAFETY_EXPIRY_SECONDS)..=u64::from(MAX_SAFETY_EXPIRY_SECONDS)).contains(&total) {
-        return Err(
-            Kind::DurationOutOfRange { field: "safetyExpiry", got: text.to_string(), min: "PT5M", max: "P1D" }.into()
-        );
-    }
-    u32::try_from(total).map_err(|_| bad("it is too long").into())
+    Ok(total)
 }
 
 #[cfg(test)]

@@ -138,6 +138,11 @@ fn has_unusable_char(s: &str) -> bool {
     s.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\')
 }
 
+/// The index of the first of the ASCII bytes `set` in `s` (a byte search: no str searcher ships).
+fn find_byte(s: &str, set: &[u8]) -> Option<usize> {
+    s.bytes().position(|b| set.contains(&b))
+}
+
 /// Splits `url` if it is an https URL we are willing to match; `None` otherwise.
 fn split_https(url: &str) -> Option<Parts<'_>> {
     if url.len() > MAX_URL_LEN || has_unusable_char(url) {
@@ -148,9 +153,9 @@ fn split_https(url: &str) -> Option<Parts<'_>> {
         return None;
     }
     let rest = url.get(8..)?;
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let end = find_byte(rest, b"/?#").unwrap_or(rest.len());
     let (authority, tail) = (rest.get(..end)?, rest.get(end..)?);
-    let path_end = tail.find(['?', '#']).unwrap_or(tail.len());
+    let path_end = find_byte(tail, b"?#").unwrap_or(tail.len());
     let path = match tail.get(..path_end)? {
         "" => "/",
         p => p,
@@ -164,8 +169,11 @@ fn split_authority(authority: &str) -> Result<(String, Option<u16>), &'static st
     if authority.as_bytes().contains(&b'@') {
         return Err("user names or passwords (`user@`) are not allowed");
     }
-    let (host, port) = match authority.rsplit_once(':') {
-        Some((h, p)) => (h, Some(parse_port(p)?)),
+    // The last `:` by bytes (no str searcher): what follows is the port.
+    let (host, port) = match authority.bytes().rposition(|b| b == b':') {
+        Some(i) => {
+            (authority.get(..i).unwrap_or_default(), Some(parse_port(authority.get(i + 1..).unwrap_or_default())?))
+        }
         None => (authority, None),
     };
     let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
@@ -177,7 +185,9 @@ fn parse_port(p: &str) -> Result<u16, &'static str> {
     if p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) {
         return Err("the port must be a number from 1 to 65535");
     }
-    match p.parse::<u16>() {
+    // At most five digits: no overflow in a u32, and the u16 conversion refuses above 65535.
+    let n = p.bytes().fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
+    match u16::try_from(n) {
         Ok(0) | Err(_) => Err("the port must be a number from 1 to 65535"),
         Ok(n) => Ok(n),
     }
@@ -215,15 +225,39 @@ fn is_domain_or_sub(host: &str, base: &str) -> bool {
 /// Whether `word` is one of the space-separated words of `list` (ASCII case-insensitively if
 /// `any_case`).
 #[inline(never)]
-fn in_list(list: &str, word: &str, any_case: bool) -> bool {
+pub(super) fn in_list(list: &str, word: &str, any_case: bool) -> bool {
     list.split(' ').any(|w| if any_case { w.eq_ignore_ascii_case(word) } else { w == word })
 }
 
-/// The path's segments, with one trailing slash tolerated (`/j/123456789/`).
-fn segments(path: &str) -> Vec<&str> {
+/// The path's segments, with one trailing slash tolerated (`/j/123456789/`), kept in place
+/// rather than collected into a Vec.
+struct Segments<'a> {
+    all: [&'a str; MAX_SEGMENTS],
+    len: usize,
+}
+
+/// The most segments any built-in rule has; a longer path gives no segments (it matches none).
+const MAX_SEGMENTS: usize = 7;
+
+impl<'a> Segments<'a> {
+    fn as_slice(&self) -> &[&'a str] {
+        self.all.get(..self.len).unwrap_or_default()
+    }
+}
+
+fn segments(path: &str) -> Segments<'_> {
     let inner = path.strip_prefix('/').unwrap_or(path);
     let inner = inner.strip_suffix('/').unwrap_or(inner);
-    inner.split('/').collect()
+    let mut out = Segments { all: [""; MAX_SEGMENTS], len: 0 };
+    for segment in inner.split('/') {
+        let Some(slot) = out.all.get_mut(out.len) else {
+            out.len = 0;
+            return out;
+        };
+        *slot = segment;
+        out.len += 1;
+    }
+    out
 }
 
 /// Matches `url` against the built-in rules, then the custom patterns in order.
@@ -389,7 +423,7 @@ fn whereby_room(path: &str) -> Option<String> {
     match segments(path).as_slice() {
         [room]
             if !room.is_empty()
-                && !room.starts_with(['-', '_'])
+                && !matches!(room.as_bytes().first(), Some(b'-' | b'_'))
                 && room.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
                 && !in_list(WHEREBY_NON_ROOMS, room, true) =>
         {
@@ -448,10 +482,10 @@ fn parse_pattern(p: &str) -> Result<CustomPattern, &'static str> {
         Some(s) if s.eq_ignore_ascii_case("https://") => p.get(8..).unwrap_or(""),
         _ => return Err("it must start with https:// (meetings are only matched over https)"),
     };
-    if rest.contains(['?', '#']) {
+    if find_byte(rest, b"?#").is_some() {
         return Err("it must not contain `?` or `#`: query strings and fragments are ignored");
     }
-    let Some(slash) = rest.find('/') else {
+    let Some(slash) = find_byte(rest, b"/") else {
         return Err("the path is missing (add /* to match every page of the host)");
     };
     let (authority, path) = (rest.get(..slash).unwrap_or_default(), rest.get(slash..).unwrap_or_default());
@@ -463,7 +497,7 @@ fn parse_pattern(p: &str) -> Result<CustomPattern, &'static str> {
         return Err("`*` is only allowed as the whole first label of the host (`*.`) or in the path");
     }
     let (host, port) = split_authority(authority)?;
-    if wildcard && host.split('.').count() < 2 {
+    if wildcard && find_byte(&host, b".").is_none() {
         return Err("a wildcard host needs at least two labels after `*.`");
     }
     let host = if wildcard { format!("*.{host}") } else { host };

@@ -77,20 +77,19 @@ enum StatusField {
 
 impl FromValue for StatusField {
     fn from_value(v: &Value) -> Result<Self, PresenceError> {
-        let invalid = |message| Kind::InvalidInput { field: None, message };
         match v {
             Value::Num(x) => {
                 if x.fract() == 0.0 && (0.0..=65535.0).contains(x) {
                     // Exact: integral and in range.
                     Ok(Self::Http(*x as u16))
                 } else {
-                    Err(invalid(format!("status {} is not an HTTP status", show_number(*x))).into())
+                    Err(refused(format!("status {} is not an HTTP status", show_number(*x))))
                 }
             }
             Value::Str(s) => match s.as_str() {
                 "Busy" => Ok(Self::Meeting(MeetingStatus::Busy)),
                 "DoNotDisturb" => Ok(Self::Meeting(MeetingStatus::DoNotDisturb)),
-                _ => Err(invalid(format!("status must be \"Busy\" or \"DoNotDisturb\"; got \"{s}\"")).into()),
+                _ => Err(refused(format!("status must be \"Busy\" or \"DoNotDisturb\"; got \"{s}\""))),
             },
             _ => Err(type_error(v, "\"Busy\", \"DoNotDisturb\" or an HTTP status number")),
         }
@@ -224,7 +223,7 @@ fn read_event(v: &Value) -> Result<MeetingEvent, PresenceError> {
         EventType::RetryDue => ("retryDue", &[]),
         EventType::UserChanged => ("userChanged", &[]),
     };
-    let set = |field: &str| o.get(field).is_some_and(|v| *v != Value::Null);
+    let set = |field: &str| o.get(field).is_some_and(|v| !matches!(v, Value::Null));
     if let Some(field) = EVENT_FIELDS.iter().skip(1).find(|f| set(f) && !allowed.contains(f)) {
         return Err(refused(format!("{field} is not used by a {kind} event; remove it")));
     }
