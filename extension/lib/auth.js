@@ -128,12 +128,9 @@ export function warmUp() {
  */
 async function earlyToken() {
   const generation = memoGeneration;
-  const [signedOut, account] = await Promise.all([isSignedOut(), getSessionAccount()]);
-  if (signedOut || !account) {
-    return;
-  }
-  const cfg = await currentConfig();
-  if (memo) {
+  // The configuration is read alongside (every event that needs a token needs it too).
+  const [signedOut, account, cfg] = await Promise.all([isSignedOut(), getSessionAccount(), currentConfig()]);
+  if (signedOut || !account || memo) {
     return;
   }
   const result = await host.call(Msg.OFFSCREEN_SILENT, { config: cfg.msal, forceRefresh: false });
