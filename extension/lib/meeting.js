@@ -38,9 +38,7 @@ let chain = Promise.resolve();
  * @returns {Promise<T>}
  */
 function serial(task) {
-  if (!started) {
-    started = startStep();
-  }
+  workerStart(); // first of all steps, once per worker
   return queued(task);
 }
 
