@@ -5,7 +5,8 @@
  * service workers cannot use top-level await) where it needs the core (a shortcut starts its
  * token acquisition before). At start, besides the listeners: storage reads for the auth
  * settings (`warmUp`) and the keyboard commands' configured actions (`currentCommandActions`) for
- * the event that woke us, and, 500 ms later (or before the first meeting event, if that comes
+ * the event that woke us (issued by lib/worker-start.js before anything else evaluates, with a
+ * silent token from the auth host when it is open), and, 500 ms later (or before the first meeting event, if that comes
  * sooner), the meeting machine's worker-start step (`meeting.workerStart`), which reads its
  * stored state and the open tabs and, if a Graph request was in flight when the
  * previous worker died (its answer lost), re-issues it through the write queue — a read as is, a
@@ -15,6 +16,8 @@
  * A Firefox build keeps this file and swaps lib/auth-host.js (MSAL in the event page instead of
  * an offscreen document).
  */
+// First: the requests the event that woke the worker will need go out before the rest evaluates.
+import "./lib/worker-start.js";
 import { ready } from "./lib/presence.js";
 import { handleMessage } from "./lib/router.js";
 import { handleCommand, handleAlarm, onUserWrite, onCommandActionsChanged, currentCommandActions } from "./lib/actions.js";

@@ -9,13 +9,15 @@
  * instance on the extension origin would wipe this one's cache (mv3-auth-and-wasm.md §1.4).
  */
 import { PublicClientApplication, InteractionRequiredAuthError } from "@azure/msal-browser";
-import { Msg, OFFSCREEN_PREFIX } from "./lib/messages.js";
+import { Msg, OFFSCREEN_PREFIX, authHostKey } from "./lib/messages.js";
 import { ShellError, toErrorData } from "./lib/errors.js";
 
 /** @type {PublicClientApplication | null} */
 let pca = null;
-/** @type {string | null} */
+/** authHostKey() of the configuration `pca` was created with. @type {string | null} */
 let pcaKey = null;
+/** The scopes of that configuration. @type {string[]} */
+let pcaScopes = [];
 /**
  * The one pending capture of an authorize URL (`onRedirectNavigate`): MSAL has one interaction
  * at a time, so a new begin ends an earlier one with `authSuperseded`.
@@ -31,7 +33,7 @@ const SERVICE_WORKER_URL = chrome.runtime.getURL("background.js");
  * @param {import("./lib/auth.js").MsalConfig} config
  */
 async function instance(config) {
-  const key = JSON.stringify([config.clientId, config.authority, config.authorityMetadata ?? "", config.redirectUri]);
+  const key = authHostKey(config);
   if (pca && pcaKey === key) {
     return pca;
   }
@@ -65,6 +67,7 @@ async function instance(config) {
   await created.initialize();
   pca = created;
   pcaKey = key;
+  pcaScopes = config.scopes;
   return created;
 }
 
@@ -153,25 +156,39 @@ function currentAccount(app) {
 }
 
 /**
+ * A token from MSAL's cache (or its refresh token), for the cached account.
+ * @param {PublicClientApplication} app
+ * @param {string[]} scopes
+ * @param {boolean} forceRefresh
+ * @param {string | undefined} claims
+ */
+async function silentToken(app, scopes, forceRefresh, claims) {
+  const account = currentAccount(app);
+  if (!account) {
+    throw new ShellError("noAccount", "no account in the MSAL cache");
+  }
+  const r = await app.acquireTokenSilent({ scopes, account, forceRefresh, ...(claims ? { claims } : {}) });
+  return tokenView(r);
+}
+
+/**
  * @param {any} msg
  * @returns {Promise<any>}
  */
 async function handle(msg) {
+  if (msg.type === Msg.OFFSCREEN_SILENT && msg.config === undefined) {
+    // The service worker's first request at its start, sent before it has read its settings:
+    // a token from the instance this document already has, named by its configuration's key so
+    // the worker can check it against its own before using it. No instance: nothing to ask.
+    if (!pca || !pcaKey) {
+      throw new ShellError("noInstance", "the auth host has no MSAL instance yet");
+    }
+    return { ...(await silentToken(pca, pcaScopes, false, undefined)), configKey: pcaKey };
+  }
   const app = await instance(msg.config);
   switch (msg.type) {
-    case Msg.OFFSCREEN_SILENT: {
-      const account = currentAccount(app);
-      if (!account) {
-        throw new ShellError("noAccount", "no account in the MSAL cache");
-      }
-      const r = await app.acquireTokenSilent({
-        scopes: msg.config.scopes,
-        account,
-        forceRefresh: msg.forceRefresh === true,
-        ...(typeof msg.claims === "string" ? { claims: msg.claims } : {}),
-      });
-      return tokenView(r);
-    }
+    case Msg.OFFSCREEN_SILENT:
+      return silentToken(app, msg.config.scopes, msg.forceRefresh === true, typeof msg.claims === "string" ? msg.claims : undefined);
     case Msg.OFFSCREEN_BEGIN_REDIRECT: {
       // A previous window may have been closed without an answer; MSAL would then refuse with
       // interaction_in_progress (redirect requests have no override option in 5.29.0).

@@ -83,6 +83,33 @@ export async function call(type, payload) {
   return reply.value;
 }
 
+/**
+ * Like `call`, but only if the auth host is open: never creates the document, and answers null
+ * when no document received the message (the worker-start token, lib/worker-start.js).
+ * @param {string} type one of Msg.OFFSCREEN_*
+ * @param {object} payload
+ * @returns {Promise<any>} the value, or null when no auth host answered
+ */
+export async function callIfOpen(type, payload) {
+  if (!type.startsWith(OFFSCREEN_PREFIX)) {
+    throw new ShellError("internal", `not an auth-host message: ${type}`);
+  }
+  /** @type {import("./messages.js").Envelope | undefined} */
+  let reply;
+  try {
+    reply = await chrome.runtime.sendMessage({ type, ...payload });
+  } catch {
+    return null; // no receiver: the document is not open
+  }
+  if (!reply) {
+    return null;
+  }
+  if (!reply.ok) {
+    throw new ShellError(reply.error.code, reply.error.message);
+  }
+  return reply.value;
+}
+
 /** Drops the auth host (settings changed: a new client id or authority needs a new MSAL instance). */
 export async function reset() {
   assumeDocument = false;

@@ -11,11 +11,12 @@
  * (`handleRedirectPromise({hash})`).
  */
 import * as host from "./auth-host.js";
-import { Msg } from "./messages.js";
+import { Msg, authHostKey } from "./messages.js";
 import { ShellError } from "./errors.js";
 import { ready, cloudConfig, sendRequest } from "./presence.js";
 import { cloudInput } from "./settings.js";
-import { getSettings, getLocal, setLocal, getSession, setSession, removeSession, LocalKey, SessionKey } from "./storage.js";
+import { getSettings, settingsIn, getLocal, setLocal, getSession, setSession, removeSession, LocalKey, SessionKey } from "./storage.js";
+import { localAtStart, sessionAtStart, tokenAtStart } from "./worker-start.js";
 import { SingleFlight, Exclusive } from "./single-flight.js";
 
 /** @type {{ key: string, accessToken: string, expiresOnMs: number } | null} */
@@ -98,13 +99,15 @@ function readStored() {
 }
 
 /**
- * Worker start: read what the first token request needs from storage (settings, the cached
- * derived configuration, the signed-out marker), so it is there when the event's handler asks.
- * Storage reads only: no request, no wasm, nothing derived when the cache is cold.
+ * Worker start (called once, at the end of the worker's top level): takes what
+ * lib/worker-start.js asked for at the very start (settings, cached derived configuration,
+ * signed-out marker, account view, a token from the open auth host), so the first handler finds
+ * it on the way. Nothing derived here when the cache is cold.
  */
 export function warmUp() {
   if (!configMemo && !storedRead) {
-    const reading = readStored();
+    /** @type {Promise<[import("./storage.js").Settings, any]>} */
+    const reading = Promise.all([localAtStart.then(settingsIn), sessionAtStart.then((got) => got[SessionKey.AUTH_CONFIG])]);
     storedRead = reading;
     reading.catch((/** @type {unknown} */ e) => {
       console.warn("reading the settings at start failed:", String(e));
@@ -113,7 +116,9 @@ export function warmUp() {
       }
     });
   }
-  isSignedOut().catch((/** @type {unknown} */ e) => console.warn("reading the sign-out marker at start failed:", String(e)));
+  isSignedOut(localAtStart.then((got) => got[LocalKey.SIGNED_OUT])).catch((/** @type {unknown} */ e) =>
+    console.warn("reading the sign-out marker at start failed:", String(e)),
+  );
   early ??= earlyToken().catch((/** @type {unknown} */ e) => {
     console.debug(`no token at worker start (code ${/** @type {any} */ (e)?.code ?? "error"}); the first request asks again`);
   });
@@ -123,17 +128,19 @@ export function warmUp() {
  * Worker start, when someone signed in during this browser session (the popup's account cache
  * says so) and did not sign out: a silent token from MSAL's cache in the auth host, so that the
  * event that woke the worker, nearly always one that ends in a Graph request, finds it in
- * memory. Silent only: never a web flow, never a window; MSAL makes a network request only when
- * the cached access token has expired (a refresh the next request would need anyway).
+ * memory. The one lib/worker-start.js asked the open auth host for is used when it was got with
+ * this worker's configuration; otherwise the auth host is asked (and opened) now. Silent only:
+ * never a web flow, never a window; MSAL makes a network request only when the cached access
+ * token has expired (a refresh the next request would need anyway).
  */
 async function earlyToken() {
   const generation = memoGeneration;
-  // The configuration is read alongside (every event that needs a token needs it too).
-  const [signedOut, account, cfg] = await Promise.all([isSignedOut(), getSessionAccount(), currentConfig()]);
-  if (signedOut || !account || memo) {
+  const [signedOut, session, cfg, atStart] = await Promise.all([isSignedOut(), sessionAtStart, currentConfig(), tokenAtStart]);
+  if (signedOut || !session[SessionKey.ACCOUNT] || memo) {
     return;
   }
-  const result = await host.call(Msg.OFFSCREEN_SILENT, { config: cfg.msal, forceRefresh: false });
+  const result =
+    atStart && atStart.configKey === authHostKey(cfg.msal) ? atStart : await host.call(Msg.OFFSCREEN_SILENT, { config: cfg.msal, forceRefresh: false });
   if (generation === memoGeneration && !memo) {
     memo = { key: cfg.key, accessToken: result.accessToken, expiresOnMs: result.expiresOnMs };
   }
@@ -237,10 +244,13 @@ function metadataForMsal(text, url) {
   return JSON.stringify(kept);
 }
 
-/** @returns {Promise<boolean>} whether the user signed out explicitly (no silent web sign-in) */
-function isSignedOut() {
+/**
+ * @param {Promise<unknown>} [stored] the marker's stored value, if already being read (worker start)
+ * @returns {Promise<boolean>} whether the user signed out explicitly (no silent web sign-in)
+ */
+function isSignedOut(stored) {
   if (!signedOutRead) {
-    const reading = getLocal(LocalKey.SIGNED_OUT).then((v) => v === true);
+    const reading = (stored ?? getLocal(LocalKey.SIGNED_OUT)).then((v) => v === true);
     signedOutRead = reading;
     reading.catch(() => {
       // Not remembered: the next call reads again (the caller sees the failure).

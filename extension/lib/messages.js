@@ -56,3 +56,13 @@ export const OFFSCREEN_PREFIX = "offscreen/";
  *   | { type: "presence/reset" }
  *   | { type: "keepPresent/set", enabled: boolean }} RouterMessage
  */
+
+/**
+ * The identity of an auth host's MSAL instance: everything of its configuration that a token
+ * depends on. The auth host names its instance by it, and the service worker checks a token got
+ * without naming a configuration (`offscreen/silent` without `config`) against its own.
+ * @param {{ clientId: string, authority: string, authorityMetadata?: string, redirectUri: string, scopes: string[] }} config
+ */
+export function authHostKey(config) {
+  return JSON.stringify([config.clientId, config.authority, config.authorityMetadata ?? "", config.redirectUri, config.scopes]);
+}

@@ -54,7 +54,16 @@ export const DEFAULT_SETTINGS = Object.freeze({ clientId: "", tenant: "organizat
 
 /** @returns {Promise<Settings>} */
 export async function getSettings() {
-  const got = await chrome.storage.local.get(LocalKey.SETTINGS);
+  return settingsIn(await chrome.storage.local.get(LocalKey.SETTINGS));
+}
+
+/**
+ * The settings in the result of a chrome.storage.local read that asked for them (defaults for
+ * what was never saved).
+ * @param {Record<string, any>} got
+ * @returns {Settings}
+ */
+export function settingsIn(got) {
   return { ...DEFAULT_SETTINGS, ...(got[LocalKey.SETTINGS] ?? {}) };
 }
 
