@@ -68,6 +68,9 @@ chrome.storage.onChanged.addListener((changes, area) => {
   if (area === "local" && LocalKey.COMMAND_ACTIONS in changes) {
     onCommandActionsChanged(changes[LocalKey.COMMAND_ACTIONS].newValue);
   }
+  if (area === "local" && LocalKey.MEETING_STATE in changes) {
+    meeting.storedStateChanged(changes[LocalKey.MEETING_STATE].newValue);
+  }
   if (area === "local" && LocalKey.MEETING_SETTINGS in changes) {
     meeting.settingsChanged().catch((/** @type {unknown} */ e) => console.warn("meeting settings change:", toErrorData(e).code));
   }

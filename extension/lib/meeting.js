@@ -59,9 +59,68 @@ function queued(task) {
 /** User-write count when the last read was sent (see `request`). */
 let userWritesAtRead = -1;
 
+/**
+ * The stored state as this worker last read or wrote it, so storage is read once per worker
+ * start. This module is its only writer; a change from elsewhere (`storedStateChanged`, from
+ * the worker's chrome.storage.onChanged listener) and a failed read or write drop it.
+ * @type {Promise<import("./presence.js").MeetingState | null> | null}
+ */
+let stateMemo = null;
+/** JSON of the state `stateMemo` holds, once known. @type {string | null} */
+let stateJson = null;
+
 /** @returns {Promise<import("./presence.js").MeetingState | null>} */
 async function loadState() {
-  return (await getLocal(LocalKey.MEETING_STATE)) ?? null;
+  if (!stateMemo) {
+    const loading = getLocal(LocalKey.MEETING_STATE).then((v) => v ?? null);
+    stateMemo = loading;
+    loading.then(
+      (v) => {
+        if (stateMemo === loading) {
+          stateJson = JSON.stringify(v);
+        }
+      },
+      () => {
+        if (stateMemo === loading) {
+          stateMemo = null;
+        }
+      },
+    );
+  }
+  return stateMemo;
+}
+
+/**
+ * Stores the state the machine returned, unless it is the one stored already (a user write
+ * outside a meeting changes nothing: no storage write beside the user's request).
+ * @param {import("./presence.js").MeetingState} state
+ */
+async function saveState(state) {
+  const json = JSON.stringify(state);
+  if (stateMemo && json === stateJson) {
+    return;
+  }
+  stateMemo = Promise.resolve(state);
+  stateJson = json;
+  try {
+    await setLocal(LocalKey.MEETING_STATE, state);
+  } catch (e) {
+    stateMemo = null; // read again next time: storage has whichever state it has
+    stateJson = null;
+    throw e;
+  }
+}
+
+/**
+ * chrome.storage.onChanged for LocalKey.MEETING_STATE. Our own writes come back here too (one
+ * that is no longer the latest drops the memo as well, which only costs a read).
+ * @param {unknown} stored the new stored value
+ */
+export function storedStateChanged(stored) {
+  if (JSON.stringify(stored ?? null) !== stateJson) {
+    stateMemo = null;
+    stateJson = null;
+  }
 }
 
 async function loadSettings() {
@@ -75,7 +134,7 @@ async function loadSettings() {
 async function step(event) {
   await ready;
   const out = meetingStep(await loadState(), event, Date.now());
-  await setLocal(LocalKey.MEETING_STATE, out.state);
+  await saveState(out.state);
   for (const effect of out.effects) {
     await perform(effect);
   }
