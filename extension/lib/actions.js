@@ -93,27 +93,76 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 
 /**
+ * @param {import("./auth.js").Config} cfg
+ * @param {import("./presence.js").RequestInput} fields
+ */
+function buildFor(cfg, fields) {
+  return buildRequest({
+    ...fields,
+    cloud: cfg.cloud.cloud,
+    ...(cfg.cloud.cloud === "custom" ? { graphBaseUrl: cfg.cloud.graphBaseUrl } : {}),
+    clientRequestId: crypto.randomUUID(),
+  });
+}
+
+/**
+ * Requests of the keyboard commands built ahead, by their fields: after a command's write
+ * succeeded, the same request (with a new client-request-id) is built when the worker is idle,
+ * so the next press of that key sends without calling the core first. Each is used once, and
+ * only with the configuration it was built for.
+ * @type {Map<string, { cfgKey: string, request: import("./presence.js").GraphRequest }>}
+ */
+const prepared = new Map();
+
+/**
+ * @param {string} fieldsKey
+ * @param {string} cfgKey
+ */
+function takePrepared(fieldsKey, cfgKey) {
+  const entry = prepared.get(fieldsKey);
+  prepared.delete(fieldsKey);
+  return entry && entry.cfgKey === cfgKey ? entry.request : null;
+}
+
+/**
+ * @param {string} fieldsKey
+ * @param {import("./presence.js").RequestInput} fields
+ */
+function prepareNext(fieldsKey, fields) {
+  setTimeout(() => {
+    currentConfig()
+      .then((cfg) => {
+        prepared.set(fieldsKey, { cfgKey: cfg.key, request: buildFor(cfg, fields) });
+      })
+      // Nothing lost: the next press builds its own request and reports what fails.
+      .catch((/** @type {unknown} */ e) => console.debug(`no request built ahead (code ${toErrorData(e).code})`));
+  }, 0);
+}
+
+/**
  * Builds, sends and interprets one Graph call, following the core's next step.
  * With `retry: false` (meeting auto-set, whose state machine owns retries) a throttled answer is
  * not waited for: it throws at once with `retryAfterSeconds`. Every failure after a response
  * carries its HTTP `status`.
+ * With `prepare` (keyboard commands), the request comes from one built after the previous
+ * success with the same fields, and the next one is built after this success.
  * @param {import("./presence.js").RequestInput} fields buildRequest input without endpoint and ids
  * @param {Origin} origin
- * @param {{ retry?: boolean }} [opts]
+ * @param {{ retry?: boolean, prepare?: boolean }} [opts]
  * @returns {Promise<{ ok: true, presence?: any }>}
  */
-async function graph(fields, origin, { retry = true } = {}) {
+async function graph(fields, origin, { retry = true, prepare = false } = {}) {
+  const fieldsKey = prepare ? JSON.stringify(fields) : "";
   // The request needs the wasm core; the token (in sendAuthorized) does not wait for it.
   /** @type {import("./presence.js").GraphRequest | Promise<import("./presence.js").GraphRequest>} */
   let request = (async () => {
     const cfg = await currentConfig();
+    const ahead = prepare ? takePrepared(fieldsKey, cfg.key) : null;
+    if (ahead) {
+      return ahead;
+    }
     await ready;
-    return buildRequest({
-      ...fields,
-      cloud: cfg.cloud.cloud,
-      ...(cfg.cloud.cloud === "custom" ? { graphBaseUrl: cfg.cloud.graphBaseUrl } : {}),
-      clientRequestId: crypto.randomUUID(),
-    });
+    return buildFor(cfg, fields);
   })();
   let attempt = 0;
   let waitedSeconds = 0;
@@ -137,6 +186,9 @@ async function graph(fields, origin, { retry = true } = {}) {
     claims = undefined;
     const r = interpretResponse({ ...response, attempt, waitedSeconds, nowMs: Date.now() });
     if (r.ok) {
+      if (prepare) {
+        prepareNext(fieldsKey, fields);
+      }
       return r;
     }
     const err = r.error;
@@ -209,8 +261,9 @@ function looksSessionless(availability, presence) {
 }
 
 /**
- * @typedef {{ readBack: boolean }} SetOptions  readBack: read the presence afterwards (the popup
- *   shows it and explains an Offline read-back); a shortcut sends exactly one write.
+ * @typedef {{ readBack: boolean, prepare?: boolean }} SetOptions  readBack: read the presence
+ *   afterwards (the popup shows it and explains an Offline read-back); a shortcut sends exactly
+ *   one write, with `prepare` (its next request is built ahead, see `prepared`).
  */
 
 /**
@@ -221,10 +274,10 @@ function looksSessionless(availability, presence) {
  * @returns {Promise<{ presence: any, untilMs: number | null, noSession: boolean }>} presence:
  *   what Graph shows afterwards, or null without a read-back
  */
-async function doSet(availability, expiration, origin, { readBack }) {
+async function doSet(availability, expiration, origin, { readBack, prepare = false }) {
   /** @type {import("./presence.js").RequestInput} */
   const fields = { action: "setUserPreferredPresence", availability, ...(expiration ? { expiration } : {}) };
-  await Promise.all([cancelPendingRetry(), graph(fields, origin)]);
+  await Promise.all([cancelPendingRetry(), graph(fields, origin, { prepare })]);
   const nowMs = Date.now();
   const eff = effectiveExpiry({ availability, ...(expiration ? { expiration } : {}), nowMs });
   const shown = showState(availability);
@@ -243,8 +296,8 @@ async function doSet(availability, expiration, origin, { readBack }) {
  * @param {Origin} origin
  * @param {SetOptions} opts
  */
-async function doReset(origin, { readBack }) {
-  await Promise.all([cancelPendingRetry(), graph({ action: "clearUserPreferredPresence" }, origin)]);
+async function doReset(origin, { readBack, prepare = false }) {
+  await Promise.all([cancelPendingRetry(), graph({ action: "clearUserPreferredPresence" }, origin, { prepare })]);
   const shown = showState(null);
   await setLocal(LocalKey.LAST_SET, null);
   userWrote();
@@ -431,7 +484,7 @@ export async function handleCommand(name) {
   try {
     return await enqueue(async () => {
       const action = (await currentCommandActions())[name] ?? command.action;
-      const opts = { readBack: false };
+      const opts = { readBack: false, prepare: true };
       if (action.kind === "reset") {
         return await doReset(origin, opts);
       }

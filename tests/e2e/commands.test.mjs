@@ -70,6 +70,43 @@ test("rapid repeated presses are serialised and end in the state of the last pre
   });
 });
 
+test("a key pressed again sends the request built ahead after its last press: same shape, a new client-request-id, never a stale action", async () => {
+  await withExtension({}, async (ext) => {
+    await signedInWithoutPopup(ext);
+    const w = await ext.getWorker();
+    const press = (/** @type {string} */ name) => w.evaluate((n) => /** @type {any} */ (globalThis).__presenceSwitchTest.handleCommand(n), name);
+    const pause = () => new Promise((r) => setTimeout(r, 100)); // the next request is built in idle time
+    await press("set-busy");
+    await pause();
+    await press("set-busy");
+    await pause();
+    await press("set-busy");
+    let posts = await requestsFor(ext.sim, "setUserPreferredPresence");
+    assert.equal(posts.length, 3);
+    for (const p of posts) {
+      assertPresencePost(p, "setUserPreferredPresence", { availability: "Busy", activity: "Busy" });
+    }
+    assert.equal(new Set(posts.map((p) => p.headers["client-request-id"])).size, 3, "each request has its own client-request-id");
+    // The action changes (options page): the next press sends the new one, not the one built ahead.
+    await w.evaluate(() => chrome.storage.local.set({ commandActions: { "set-busy": { kind: "set", availability: "BeRightBack", expiration: "PT30M" } } }));
+    await w.evaluate(async () => {
+      for (let i = 0; i < 100; i++) {
+        const actions = await /** @type {any} */ (globalThis).__presenceSwitchTest.currentCommandActions();
+        if (actions["set-busy"].availability === "BeRightBack") {
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      throw new Error("the worker did not see the new command action");
+    });
+    await ext.sim.del("/_sim/requests");
+    await press("set-busy");
+    posts = await requestsFor(ext.sim, "setUserPreferredPresence");
+    assert.equal(posts.length, 1);
+    assertPresencePost(posts[0], "setUserPreferredPresence", { availability: "BeRightBack", activity: "BeRightBack", expirationDuration: "PT30M" });
+  });
+});
+
 test("a command works from a stopped service worker (cold start): silent token from the auth host", async () => {
   await withExtension({}, async (ext) => {
     await signedInWithoutPopup(ext);
