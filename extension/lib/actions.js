@@ -12,6 +12,7 @@ import { COMMANDS, toggleStep, commandActions } from "./commands.js";
 import { ShellError, toErrorData } from "./errors.js";
 import { showState, showFailure } from "./badge.js";
 import { getLocal, setLocal, setSession, getSession, removeSession, LocalKey, SessionKey } from "./storage.js";
+import { localAtStart, sessionAtStart } from "./worker-start.js";
 
 /** Graph calls give up after this; well under the 30 s a worker fetch may take. */
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -314,7 +315,8 @@ async function doReset(origin, { readBack, prepare = false }) {
 function cancelPendingRetry() {
   cancelling = (async () => {
     if (retryPending === null) {
-      retryPending = (await getSession(SessionKey.PENDING_RETRY)) != null;
+      // Known from the worker-start read (no storage call beside the first request).
+      retryPending = (await sessionAtStart)[SessionKey.PENDING_RETRY] != null;
     }
     if (!retryPending) {
       return;
@@ -443,11 +445,16 @@ export function signOut() {
  * @type {Promise<Record<string, import("./commands.js").CommandAction>> | null}
  */
 let actionsMemo = null;
+/** Whether the next load of the command actions is this worker's first (see worker-start.js). */
+let firstActionsRead = true;
 
 /** The configured command actions (lib/commands.js `commandActions`), from memory after the first read. */
 export function currentCommandActions() {
   if (!actionsMemo) {
-    const loading = getLocal(LocalKey.COMMAND_ACTIONS).then(commandActions);
+    // The first load (worker start) takes the worker-start read.
+    const stored = firstActionsRead ? localAtStart.then((got) => got[LocalKey.COMMAND_ACTIONS]) : getLocal(LocalKey.COMMAND_ACTIONS);
+    firstActionsRead = false;
+    const loading = stored.then(commandActions);
     actionsMemo = loading;
     loading.catch((/** @type {unknown} */ e) => {
       console.warn("command actions not read:", String(e));
