@@ -5,7 +5,8 @@
  * ordered queue. Retries follow the core's `interpretResponse().error.next`; nothing retries
  * forever (the core caps attempts and total wait and answers `giveUp`).
  */
-import { buildRequest, interpretResponse, effectiveExpiry, ready } from "./presence.js";
+import { interpretResponse, effectiveExpiry, ready } from "./presence.js";
+import { buildFor, takePrepared, prepareNext } from "./prepared.js";
 import { sendAuthorized, currentConfig, signOut as authSignOut } from "./auth.js";
 import { createQueue } from "./queue.js";
 import { COMMANDS, toggleStep, commandActions } from "./commands.js";
@@ -94,59 +95,12 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 
 /**
- * @param {import("./auth.js").Config} cfg
- * @param {import("./presence.js").RequestInput} fields
- */
-function buildFor(cfg, fields) {
-  return buildRequest({
-    ...fields,
-    cloud: cfg.cloud.cloud,
-    ...(cfg.cloud.cloud === "custom" ? { graphBaseUrl: cfg.cloud.graphBaseUrl } : {}),
-    clientRequestId: crypto.randomUUID(),
-  });
-}
-
-/**
- * Requests of the keyboard commands built ahead, by their fields: after a command's write
- * succeeded, the same request (with a new client-request-id) is built when the worker is idle,
- * so the next press of that key sends without calling the core first. Each is used once, and
- * only with the configuration it was built for.
- * @type {Map<string, { cfgKey: string, request: import("./presence.js").GraphRequest }>}
- */
-const prepared = new Map();
-
-/**
- * @param {string} fieldsKey
- * @param {string} cfgKey
- */
-function takePrepared(fieldsKey, cfgKey) {
-  const entry = prepared.get(fieldsKey);
-  prepared.delete(fieldsKey);
-  return entry && entry.cfgKey === cfgKey ? entry.request : null;
-}
-
-/**
- * @param {string} fieldsKey
- * @param {import("./presence.js").RequestInput} fields
- */
-function prepareNext(fieldsKey, fields) {
-  setTimeout(() => {
-    currentConfig()
-      .then((cfg) => {
-        prepared.set(fieldsKey, { cfgKey: cfg.key, request: buildFor(cfg, fields) });
-      })
-      // Nothing lost: the next press builds its own request and reports what fails.
-      .catch((/** @type {unknown} */ e) => console.debug(`no request built ahead (code ${toErrorData(e).code})`));
-  }, 0);
-}
-
-/**
  * Builds, sends and interprets one Graph call, following the core's next step.
  * With `retry: false` (meeting auto-set, whose state machine owns retries) a throttled answer is
  * not waited for: it throws at once with `retryAfterSeconds`. Every failure after a response
  * carries its HTTP `status`.
- * With `prepare` (keyboard commands), the request comes from one built after the previous
- * success with the same fields, and the next one is built after this success.
+ * With `prepare` (keyboard commands), the request is the one built ahead for these fields, if
+ * any, and the next one is built after the answer (lib/prepared.js).
  * @param {import("./presence.js").RequestInput} fields buildRequest input without endpoint and ids
  * @param {Origin} origin
  * @param {{ retry?: boolean, prepare?: boolean }} [opts]
@@ -158,12 +112,9 @@ async function graph(fields, origin, { retry = true, prepare = false } = {}) {
   /** @type {import("./presence.js").GraphRequest | Promise<import("./presence.js").GraphRequest>} */
   let request = (async () => {
     const cfg = await currentConfig();
-    const ahead = prepare ? takePrepared(fieldsKey, cfg.key) : null;
-    if (ahead) {
-      return ahead;
-    }
-    await ready;
-    return buildFor(cfg, fields);
+    const ahead = prepare ? await takePrepared(fieldsKey, cfg.key) : null;
+    await ready; // sendRequest needs the core too
+    return ahead ?? buildFor(cfg, fields);
   })();
   let attempt = 0;
   let waitedSeconds = 0;
@@ -176,6 +127,9 @@ async function graph(fields, origin, { retry = true, prepare = false } = {}) {
     try {
       response = await sendAuthorized(request, { interactive: origin.interactive, forceRefresh, claims, timeoutMs: REQUEST_TIMEOUT_MS });
     } catch (e) {
+      if (prepare) {
+        prepareNext(fieldsKey, fields, false); // the stored table must not keep the used request
+      }
       const code = /** @type {any} */ (e).code;
       if (code === "timeout" || code === "networkError") {
         throw new ShellError(code, `${String(fields.action)} did not reach Graph: ${/** @type {any} */ (e).message ?? String(e)}`);
@@ -186,10 +140,10 @@ async function graph(fields, origin, { retry = true, prepare = false } = {}) {
     forceRefresh = false;
     claims = undefined;
     const r = interpretResponse({ ...response, attempt, waitedSeconds, nowMs: Date.now() });
+    if (prepare) {
+      prepareNext(fieldsKey, fields, r.ok);
+    }
     if (r.ok) {
-      if (prepare) {
-        prepareNext(fieldsKey, fields);
-      }
       return r;
     }
     const err = r.error;
@@ -264,7 +218,7 @@ function looksSessionless(availability, presence) {
 /**
  * @typedef {{ readBack: boolean, prepare?: boolean }} SetOptions  readBack: read the presence
  *   afterwards (the popup shows it and explains an Offline read-back); a shortcut sends exactly
- *   one write, with `prepare` (its next request is built ahead, see `prepared`).
+ *   one write, with `prepare` (its next request is built ahead, lib/prepared.js).
  */
 
 /**

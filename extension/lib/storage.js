@@ -7,8 +7,9 @@
  *   signed-out marker, the keyboard commands' actions, meeting auto-set settings and the meeting machine's state (local, not
  *   session: a browser restart must still find what we set, to put it back).
  * - `session`: cache for the popup (account view, last known presence), the UI status line, the
- *   count of content-script messages the service worker refused, and the worker's derived auth
- *   configuration and custom-cloud openid metadata (public data, so a restarted worker skips them).
+ *   count of content-script messages the service worker refused, the worker's derived auth
+ *   configuration and custom-cloud openid metadata (public data, so a restarted worker skips them),
+ *   and the keyboard commands' next requests built ahead (lib/prepared.js; no token in them).
  */
 
 export const LocalKey = Object.freeze({
@@ -43,6 +44,8 @@ export const SessionKey = Object.freeze({
   AUTH_CONFIG: "authConfig",
   /** @type {"openidMetadata"} {[url]: openid-configuration JSON} of custom clouds (public metadata) */
   OPENID_METADATA: "openidMetadata",
+  /** @type {"prepared"} {[fields JSON]: {cfgKey, request}}: the keyboard commands' next requests, built ahead (no token) */
+  PREPARED: "prepared",
 });
 
 /**

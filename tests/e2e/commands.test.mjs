@@ -73,8 +73,8 @@ test("rapid repeated presses are serialised and end in the state of the last pre
 test("a key pressed again sends the request built ahead after its last press: same shape, a new client-request-id, never a stale action", async () => {
   await withExtension({}, async (ext) => {
     await signedInWithoutPopup(ext);
-    const w = await ext.getWorker();
-    const press = (/** @type {string} */ name) => w.evaluate((n) => /** @type {any} */ (globalThis).__presenceSwitchTest.handleCommand(n), name);
+    const press = async (/** @type {string} */ name) =>
+      (await ext.getWorker()).evaluate((n) => /** @type {any} */ (globalThis).__presenceSwitchTest.handleCommand(n), name);
     const pause = () => new Promise((r) => setTimeout(r, 100)); // the next request is built in idle time
     await press("set-busy");
     await pause();
@@ -86,8 +86,20 @@ test("a key pressed again sends the request built ahead after its last press: sa
     for (const p of posts) {
       assertPresencePost(p, "setUserPreferredPresence", { availability: "Busy", activity: "Busy" });
     }
-    assert.equal(new Set(posts.map((p) => p.headers["client-request-id"])).size, 3, "each request has its own client-request-id");
+    // A worker started later sends the one built ahead (kept in session storage), never a used one.
+    const stored = await (await ext.getWorker()).evaluate(() => chrome.storage.session.get("prepared").then((g) => g.prepared));
+    const ahead = Object.values(stored ?? {}).map((p) => /** @type {any} */ (p).request.headers["client-request-id"]);
+    assert.equal(ahead.length, 1, "one request built ahead, for set-busy");
+    const fresh = await stopAndWakeWorker(ext);
+    await fresh.evaluate(() => /** @type {any} */ (globalThis).__presenceSwitchTest.handleCommand("set-busy"));
+    await pause();
+    posts = await requestsFor(ext.sim, "setUserPreferredPresence");
+    assert.equal(posts.length, 4);
+    assertPresencePost(posts[3], "setUserPreferredPresence", { availability: "Busy", activity: "Busy" });
+    assert.equal(posts[3].headers["client-request-id"], ahead[0], "the restarted worker sent the request built ahead");
+    assert.equal(new Set(posts.map((p) => p.headers["client-request-id"])).size, 4, "each request has its own client-request-id");
     // The action changes (options page): the next press sends the new one, not the one built ahead.
+    const w = await ext.getWorker();
     await w.evaluate(() => chrome.storage.local.set({ commandActions: { "set-busy": { kind: "set", availability: "BeRightBack", expiration: "PT30M" } } }));
     await w.evaluate(async () => {
       for (let i = 0; i < 100; i++) {
