@@ -780,6 +780,9 @@ async function warmBreakdown(/** @type {import("playwright-core").Worker} */ w, 
   const mid = runs[Math.floor(runs.length / 2)];
   const firstFetch = mid.calls.find((c) => c.call === "fetch");
   const before = mid.calls.filter((c) => firstFetch && c.startMs < firstFetch.startMs && !c.call.startsWith("mark "));
+  // Issued while the write was on its way (after its fetch, before it arrived): work the thread
+  // does then delays the request (bench/README.md).
+  const during = mid.calls.filter((c) => firstFetch && mid.writeAtMs !== null && c !== firstFetch && c.startMs >= firstFetch.startMs && c.startMs < mid.writeAtMs && !c.call.startsWith("mark "));
   return {
     method: "5 extra warm set-busy runs of ours with chrome.storage/alarms/action/runtime.sendMessage/offscreen.hasDocument and fetch wrapped (performance.now() around each call), plus the worker's own ps:* performance marks; the run with the median write time",
     writeAtMs: mid.writeAtMs,
@@ -787,6 +790,7 @@ async function warmBreakdown(/** @type {import("playwright-core").Worker} */ w, 
     callsBeforeTheWrite: before.length,
     awaitedBeforeTheWriteMs: +before.reduce((n, c) => n + (c.endMs - c.startMs), 0).toFixed(2),
     firstFetchStartMs: firstFetch ? firstFetch.startMs : null,
+    callsWhileTheWriteWasInFlight: during.length,
     calls: mid.calls,
   };
 }
@@ -962,7 +966,7 @@ function printReport(r) {
   }
   for (const [who, b] of Object.entries(r.warmBreakdown)) {
     process.stdout.write(
-      `\n${who}, warm shortcut, instrumented (not in the medians): write at ${b.writeAtMs} ms; ${b.callsBeforeTheWrite} chrome.* calls before the first fetch (${b.awaitedBeforeTheWriteMs} ms inside them), first fetch at ${b.firstFetchStartMs} ms:\n` +
+      `\n${who}, warm shortcut, instrumented (not in the medians): write at ${b.writeAtMs} ms; ${b.callsBeforeTheWrite} chrome.* calls before the first fetch (${b.awaitedBeforeTheWriteMs} ms inside them), first fetch at ${b.firstFetchStartMs} ms; ${b.callsWhileTheWriteWasInFlight} while it was in flight:\n` +
         b.calls.map((/** @type {any} */ c) => `    ${c.startMs.toFixed(2).padStart(7)} → ${c.endMs.toFixed(2).padStart(7)}  ${c.call}`).join("\n") +
         "\n",
     );
