@@ -156,6 +156,17 @@ function currentAccount(app) {
 }
 
 /**
+ * The last answer of a plain silent request (no forced refresh, no claims), in this document's
+ * memory next to MSAL's own cache, so that a restarted service worker's first request is
+ * answered without running MSAL's lookup again (1-6 ms on a loaded machine). Dropped on sign-out
+ * and by every interactive flow; used only while far from expiry.
+ * @type {{ scopesKey: string, view: ReturnType<typeof tokenView> } | null}
+ */
+let lastSilent = null;
+/** A remembered token is reused only while it has this much time left. */
+const REUSE_MARGIN_MS = 5 * 60_000;
+
+/**
  * A token from MSAL's cache (or its refresh token), for the cached account.
  * @param {PublicClientApplication} app
  * @param {string[]} scopes
@@ -167,8 +178,15 @@ async function silentToken(app, scopes, forceRefresh, claims) {
   if (!account) {
     throw new ShellError("noAccount", "no account in the MSAL cache");
   }
+  const scopesKey = JSON.stringify(scopes);
+  const plain = !forceRefresh && !claims;
+  if (plain && lastSilent && lastSilent.scopesKey === scopesKey && lastSilent.view.expiresOnMs - REUSE_MARGIN_MS > Date.now()) {
+    return lastSilent.view;
+  }
   const r = await app.acquireTokenSilent({ scopes, account, forceRefresh, ...(claims ? { claims } : {}) });
-  return tokenView(r);
+  const view = tokenView(r);
+  lastSilent = plain ? { scopesKey, view } : null;
+  return view;
 }
 
 /**
@@ -190,6 +208,7 @@ async function handle(msg) {
     case Msg.OFFSCREEN_SILENT:
       return silentToken(app, msg.config.scopes, msg.forceRefresh === true, typeof msg.claims === "string" ? msg.claims : undefined);
     case Msg.OFFSCREEN_BEGIN_REDIRECT: {
+      lastSilent = null;
       // A previous window may have been closed without an answer; MSAL would then refuse with
       // interaction_in_progress (redirect requests have no override option in 5.29.0).
       sessionStorage.removeItem("msal.interaction.status");
@@ -214,6 +233,7 @@ async function handle(msg) {
       return { url };
     }
     case Msg.OFFSCREEN_COMPLETE_REDIRECT: {
+      lastSilent = null;
       const r = await app.handleRedirectPromise({ hash: msg.hash, navigateToLoginRequestUrl: false });
       if (!r) {
         throw new ShellError("authFailed", "the sign-in answer did not match a pending request");
@@ -228,6 +248,7 @@ async function handle(msg) {
       return account ? accountView(account) : null;
     }
     case Msg.OFFSCREEN_SIGN_OUT: {
+      lastSilent = null;
       const account = currentAccount(app);
       await app.clearCache(account ? { account } : undefined);
       app.setActiveAccount(null);
