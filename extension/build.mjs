@@ -29,7 +29,6 @@ const TEST_KEY =
 export const TEST_EXTENSION_ID = "jgcpnkpliaadplhebfcopflfakbhficg";
 
 const ENTRIES = ["background.js", "popup.js", "options.js", "offscreen.js"];
-const WORKER_ENTRY = "background.js";
 /** Content scripts cannot be ES modules: each is bundled into one classic script (IIFE). */
 const CONTENT_ENTRIES = ["content/meeting.js"];
 const STATIC = ["popup.html", "popup.css", "options.html", "options.css", "offscreen.html", "_locales", "icons"];
@@ -152,24 +151,19 @@ async function assemble(variant) {
   mkdirSync(out, { recursive: true });
 
   step("bundling JS with esbuild");
-  const esm = {
+  await build({
+    entryPoints: ENTRIES.map((e) => join(here, e)),
     outdir: out,
     bundle: true,
-    format: /** @type {const} */ ("esm"),
+    format: "esm",
     target: "chrome116",
-    platform: /** @type {const} */ ("browser"),
+    platform: "browser",
     splitting: false,
     minify: true,
-    legalComments: /** @type {const} */ ("inline"),
-    logLevel: /** @type {const} */ ("warning"),
+    legalComments: "inline",
+    logLevel: "warning",
     plugins: [pkgPlugin],
-  };
-  await build({ ...esm, entryPoints: ENTRIES.filter((e) => e !== WORKER_ENTRY).map((e) => join(here, e)) });
-  // The worker's bundle with V8's explicit compile hint (Chrome 136+; older versions ignore the
-  // comment): a fresh worker runs most of it for the event that woke it, and compiling it all at
-  // load measured faster than compiling each function on its first call, on the path of that
-  // event (bench/README.md, "cold shortcut").
-  await build({ ...esm, entryPoints: [join(here, WORKER_ENTRY)], banner: { js: "//# allFunctionsCalledOnLoad" } });
+  });
 
   await build({
     entryPoints: CONTENT_ENTRIES.map((e) => join(here, e)),
