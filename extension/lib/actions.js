@@ -112,7 +112,7 @@ async function graph(fields, origin, { retry = true, prepare = false } = {}) {
   /** @type {import("./presence.js").GraphRequest | Promise<import("./presence.js").GraphRequest>} */
   let request = (async () => {
     const cfg = await currentConfig();
-    const ahead = prepare ? await takePrepared(fieldsKey, cfg.key) : null;
+    const ahead = prepare ? await takePrepared(fieldsKey, cfg) : null;
     await ready; // sendRequest needs the core too
     return ahead ?? buildFor(cfg, fields);
   })();

@@ -45,16 +45,24 @@ export function buildFor(cfg, fields) {
 
 /**
  * Takes (removes) the request built ahead for these fields; null if there is none for this
- * configuration.
+ * configuration. What came from storage is used only if it goes to this configuration's Graph
+ * host (the token is sent to it).
  * @param {string} fieldsKey JSON of the fields
- * @param {string} cfgKey the configuration's key (lib/auth.js `Config.key`)
+ * @param {import("./auth.js").Config} cfg
  * @returns {Promise<import("./presence.js").GraphRequest | null>}
  */
-export async function takePrepared(fieldsKey, cfgKey) {
+export async function takePrepared(fieldsKey, cfg) {
   const map = await loaded();
   const entry = map.get(fieldsKey);
   map.delete(fieldsKey);
-  return entry && entry.cfgKey === cfgKey ? entry.request : null;
+  if (!entry || entry.cfgKey !== cfg.key || typeof entry.request?.url !== "string") {
+    return null;
+  }
+  try {
+    return new URL(entry.request.url).origin === new URL(cfg.cloud.graphBaseUrl).origin ? entry.request : null;
+  } catch {
+    return null; // not a URL: build a new request
+  }
 }
 
 /**

@@ -116,6 +116,22 @@ test("a key pressed again sends the request built ahead after its last press: sa
     posts = await requestsFor(ext.sim, "setUserPreferredPresence");
     assert.equal(posts.length, 1);
     assertPresencePost(posts[0], "setUserPreferredPresence", { availability: "BeRightBack", activity: "BeRightBack", expirationDuration: "PT30M" });
+    // A stored request for another host is never sent (the token would go with it): a new one is built.
+    await (await ext.getWorker()).evaluate(async () => {
+      const { prepared } = await chrome.storage.session.get("prepared");
+      for (const entry of Object.values(prepared)) {
+        entry.request.url = entry.request.url.replace(/^http:\/\/[^/]+/, "https://elsewhere.invalid");
+        entry.request.headers["client-request-id"] = "00000000-0000-4000-8000-000000000000";
+      }
+      await chrome.storage.session.set({ prepared });
+    });
+    await stopAndWakeWorker(ext);
+    await ext.sim.del("/_sim/requests");
+    await press("set-busy");
+    posts = await requestsFor(ext.sim, "setUserPreferredPresence");
+    assert.equal(posts.length, 1);
+    assertPresencePost(posts[0], "setUserPreferredPresence", { availability: "BeRightBack", activity: "BeRightBack", expirationDuration: "PT30M" });
+    assert.notEqual(posts[0].headers["client-request-id"], "00000000-0000-4000-8000-000000000000");
   });
 });
 
