@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * Where the single MSAL PublicClientApplication lives, behind a two-function interface:
- * `call(type, payload)` and `reset()`.
+ * Where the single MSAL PublicClientApplication lives, behind a three-function interface:
+ * `call(type, payload)`, `callIfOpen(type, payload)` (never opens the host) and `reset()`.
  *
  * Chromium: an offscreen document (msal-browser refuses to run in a service worker,
  * https://github.com/AzureAD/microsoft-authentication-library-for-js/issues/3923), reached by
