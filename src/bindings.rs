@@ -318,7 +318,7 @@ fn start_send(request: JsValue, access_token: JsValue, options: JsValue) -> Resu
     // building a `Request` and a `Headers` first (gloo-net's RequestBuilder) cost ~0.3 ms more
     // per call in a service worker (measured; bench/README.md, "warm shortcut").
     let mut headers = Vec::with_capacity(input.headers.len() + 1);
-    headers.push(("Authorization".to_owned(), Value::Str(["Bearer ", &token].concat())));
+    headers.push(("Authorization".to_owned(), Value::Str(String::from("Bearer ") + &token)));
     for (name, value) in input.headers.iter() {
         headers.push((name.clone(), Value::Str(value.clone())));
     }

@@ -225,9 +225,9 @@ fn parse_iso(field: &'static str, input: &str, rest: &str) -> Result<Duration, P
         let end = digits_end(bytes, i);
         if end == i {
             return Err(if matches!(c, 'Y' | 'M' | 'D' | 'H' | 'S') {
-                invalid(field, input, format!("designator {c} has no number before it"))
+                invalid(field, input, format!("designator {} has no number before it", String::from(c)))
             } else {
-                invalid(field, input, format!("unexpected character '{c}'; {EXAMPLES}"))
+                invalid(field, input, format!("unexpected character '{}'; {EXAMPLES}", String::from(c)))
             });
         }
         let digits = upper.get(i..end).unwrap_or_default();
@@ -277,13 +277,20 @@ fn parse_iso(field: &'static str, input: &str, rest: &str) -> Result<Duration, P
                 return Err(invalid(field, input, "days (D) must come before T, as in P1DT2H"));
             }
             ('H', false) | ('S', false) => {
-                return Err(invalid(field, input, format!("{designator} must come after T, as in PT1{designator}")));
+                return Err(invalid(field, input, {
+                    let d = String::from(designator);
+                    format!("{d} must come after T, as in PT1{d}")
+                }));
             }
             ('H', true) => (1, 3_600, "hours (H)"),
             ('M', true) => (2, 60, "minutes (M)"),
             ('S', true) => (3, 1, "seconds (S)"),
             (other, _) => {
-                return Err(invalid(field, input, format!("unexpected character '{other}'; {EXAMPLES}")));
+                return Err(invalid(
+                    field,
+                    input,
+                    format!("unexpected character '{}'; {EXAMPLES}", String::from(other)),
+                ));
             }
         };
         if let Some(last) = last_rank {
@@ -339,7 +346,10 @@ fn parse_friendly(field: &'static str, input: &str, text: &str) -> Result<Durati
             return Err(invalid(
                 field,
                 input,
-                format!("unexpected '{c}'; friendly durations are groups like 1h 30m (units w, d, h, m, s)"),
+                format!(
+                    "unexpected '{}'; friendly durations are groups like 1h 30m (units w, d, h, m, s)",
+                    String::from(c)
+                ),
             ));
         }
         let digits = lower.get(i..end).unwrap_or_default();
@@ -367,11 +377,15 @@ fn parse_friendly(field: &'static str, input: &str, text: &str) -> Result<Durati
             'm' => 60,
             's' => 1,
             other => {
-                return Err(invalid(field, input, format!("unknown unit '{other}'; use w, d, h, m or s, as in 1h 30m")))
+                return Err(invalid(
+                    field,
+                    input,
+                    format!("unknown unit '{}'; use w, d, h, m or s, as in 1h 30m", String::from(other)),
+                ))
             }
         };
         if seen.contains(unit) {
-            return Err(invalid(field, input, format!("the unit {unit} appears twice")));
+            return Err(invalid(field, input, format!("the unit {} appears twice", String::from(unit))));
         }
         seen.push(unit);
         i += 1;

@@ -203,6 +203,13 @@ pub(crate) fn push_decimal(out: &mut String, n: u64) {
     out.push(char::from(b'0' + (n % 10) as u8));
 }
 
+/// `n` in decimal: what `{n}` writes for an integer, without `core::fmt`'s integer formatting.
+pub(crate) fn decimal(n: i64) -> String {
+    let mut out = String::from(if n < 0 { "-" } else { "" });
+    push_decimal(&mut out, n.unsigned_abs());
+    out
+}
+
 /// Appends `n` in hexadecimal with at least `width` (at most 8) digits: what `{n:0width$x}`
 /// writes, or `X` when `upper`, without `core::fmt`.
 pub(crate) fn push_hex(out: &mut String, n: u32, width: u32, upper: bool) {
@@ -291,7 +298,7 @@ pub fn show_number(x: f64) -> String {
         return if x > 0.0 { "Infinity".to_owned() } else { "-Infinity".to_owned() };
     }
     if x.abs() >= 1e15 {
-        return format!("about {}e15", (x / 1e15) as i64);
+        return format!("about {}e15", decimal((x / 1e15) as i64));
     }
     let millis = (x * 1000.0).round() as i64;
     let mut out = String::from(if millis < 0 { "-" } else { "" });

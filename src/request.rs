@@ -267,7 +267,7 @@ fn user_segment(user_id: Option<&str>, action: Action) -> Result<String, Presenc
         return Err(bad("it contains spaces or control characters").into());
     }
     if let Some(c) = id.chars().find(|c| matches!(c, '/' | '\\' | '?' | '#' | '%')) {
-        return Err(bad(&format!("the character '{c}' would change the request path")).into());
+        return Err(bad(&format!("the character '{}' would change the request path", String::from(c))).into());
     }
     if has_str(id, "..") {
         return Err(bad("\"..\" would change the request path").into());

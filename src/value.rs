@@ -359,7 +359,7 @@ pub fn from_value<T: FromValue>(value: &Value) -> Result<T, PresenceError> {
 fn describe(v: &Value) -> String {
     match v {
         Value::Null => "null".to_owned(),
-        Value::Bool(b) => format!("boolean {b}"),
+        Value::Bool(b) => (if *b { "boolean true" } else { "boolean false" }).to_owned(),
         Value::Num(x) => format!("number {}", show_number(*x)),
         Value::Str(s) => format!("string \"{s}\""),
         Value::Arr(_) => "an array".to_owned(),

@@ -99,7 +99,7 @@ use super::url::Site;
 use super::wire::{WireInFlight, WirePhase};
 use crate::availability::PREFERRED_PAIRS;
 use crate::duration::Duration;
-use crate::error::{quote, show_number, Kind, PresenceError};
+use crate::error::{decimal, quote, show_number, Kind, PresenceError};
 
 /// The status we show during meetings. Serialised in Graph's spelling, `"Busy"` or
 /// `"DoNotDisturb"`; the activity is the same word.
@@ -975,14 +975,17 @@ impl MeetingState {
     fn validate(&self) -> Result<(), PresenceError> {
         let secs = self.config.safety_expiry_seconds;
         if !(MIN_SAFETY_EXPIRY_SECONDS..=MAX_SAFETY_EXPIRY_SECONDS).contains(&secs) {
-            return Err(invalid("config", format!("safetyExpirySeconds must be 300 to 86400; got {secs}")));
+            return Err(invalid(
+                "config",
+                format!("safetyExpirySeconds must be 300 to 86400; got {}", decimal(secs.into())),
+            ));
         }
         for (i, tab) in self.tabs.iter().enumerate() {
             check_tab_id("tabs", tab.tab_id)?;
             check_id("tabs", &tab.meeting_id)?;
             check_time("tabs", tab.joined_at_ms)?;
             if self.tabs.iter().skip(i + 1).any(|t| t.tab_id == tab.tab_id) {
-                return Err(invalid("tabs", format!("tab {} is listed twice", tab.tab_id)));
+                return Err(invalid("tabs", format!("tab {} is listed twice", decimal(tab.tab_id))));
             }
         }
         match &self.phase {
@@ -1041,9 +1044,10 @@ fn validate_event(event: &MeetingEvent) -> Result<(), PresenceError> {
                 }
             }
             match status {
-                Some(s) if !(100..=599).contains(s) => {
-                    Err(invalid("status", format!("must be an HTTP status from 100 to 599; got {s}")))
-                }
+                Some(s) if !(100..=599).contains(s) => Err(invalid(
+                    "status",
+                    format!("must be an HTTP status from 100 to 599; got {}", decimal((*s).into())),
+                )),
                 _ => Ok(()),
             }
         }
@@ -1073,7 +1077,7 @@ fn check_tab_id(field: &'static str, id: i64) -> Result<(), PresenceError> {
     if (0..=MAX_SAFE_INTEGER).contains(&id) {
         Ok(())
     } else {
-        Err(invalid(field, format!("tab ids are integers from 0 to 2^53 - 1; got {id}")))
+        Err(invalid(field, format!("tab ids are integers from 0 to 2^53 - 1; got {}", decimal(id))))
     }
 }
 

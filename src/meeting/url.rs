@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{quote, Kind, PresenceError};
+use crate::error::{decimal, quote, Kind, PresenceError};
 use crate::value::{name, pick, FromValue, Out, ToValue, Value};
 
 /// The meeting sites we recognise. Serialised as `"googleMeet"`, `"zoom"`, `"webex"`, `"jitsi"`,
@@ -300,7 +300,7 @@ pub fn match_meeting(url: &str, custom_patterns: &[String]) -> Result<Option<Mee
     Ok(custom_patterns.iter().any(matches).then(|| MeetingMatch {
         site: Site::Custom,
         meeting_id: match parts.port {
-            Some(port) => format!("{}:{}{}", parts.host, port, parts.path),
+            Some(port) => format!("{}:{}{}", parts.host, decimal(port.into()), parts.path),
             None => format!("{}{}", parts.host, parts.path),
         },
     }))
@@ -502,7 +502,7 @@ fn parse_pattern(p: &str) -> Result<CustomPattern, &'static str> {
     }
     let host = if wildcard { format!("*.{host}") } else { host };
     let origin = match port {
-        Some(port) => format!("https://{host}:{port}"),
+        Some(port) => format!("https://{host}:{}", decimal(port.into())),
         None => format!("https://{host}"),
     };
     Ok(CustomPattern {

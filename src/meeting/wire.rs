@@ -16,7 +16,7 @@ use super::machine::{
     Effect, InFlight, MeetingConfig, MeetingEvent, MeetingState, MeetingStatus, MeetingTab, Ours, OwnPreferred, Phase,
     Presence, ReadPurpose, RequestKind, StepOutput,
 };
-use crate::error::{show_number, Kind, PresenceError};
+use crate::error::{decimal, show_number, Kind, PresenceError};
 use crate::value::{name, pick, type_error, FromValue, Obj, Out, ToValue, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -237,7 +237,10 @@ fn read_event(v: &Value) -> Result<MeetingEvent, PresenceError> {
             status: match o.opt("status")? {
                 Some(StatusField::Meeting(s)) => Some(s),
                 Some(StatusField::Http(n)) => {
-                    return Err(refused(format!("status must be \"Busy\" or \"DoNotDisturb\"; got {n}")))
+                    return Err(refused(format!(
+                        "status must be \"Busy\" or \"DoNotDisturb\"; got {}",
+                        decimal(n.into())
+                    )))
                 }
                 None => None,
             },
