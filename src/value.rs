@@ -572,9 +572,10 @@ impl<'a> Obj<'a> {
     /// An optional field: absent and `null` are `None`.
     #[inline(never)]
     pub fn opt<T: FromValue>(&self, key: &str) -> Result<Option<T>, PresenceError> {
+        // As `Option::<T>::from_value`, without one more instance per `T`.
         match self.get(key) {
-            Some(v) => Option::<T>::from_value(v).map_err(|e| within(e, key)),
-            None => Ok(None),
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => T::from_value(v).map(Some).map_err(|e| within(e, key)),
         }
     }
 
