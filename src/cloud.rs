@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use crate::availability::join;
-use crate::error::{trim, trim_end_ascii, Kind, PresenceError};
+use crate::error::{find_ascii, has_ascii, split_ascii, trim, trim_end_ascii, Kind, PresenceError};
 use crate::value::{FromValue, Obj, Out, ToValue, Value};
 
 /// A Microsoft cloud, or explicit endpoints for tests and the demo.
@@ -160,11 +160,11 @@ fn base_url_problem(trimmed: &str) -> Option<&'static str> {
     if trimmed.chars().any(|c| c.is_control() || c.is_whitespace()) {
         return Some("it contains spaces or control characters");
     }
-    if rest.contains(['?', '#']) {
+    if has_ascii(rest, b'?') || has_ascii(rest, b'#') {
         return Some("it must not have a query or fragment");
     }
-    let authority = rest.split('/').next().unwrap_or("");
-    if authority.as_bytes().contains(&b'@') {
+    let authority = split_ascii(rest, b'/').next().unwrap_or("");
+    if has_ascii(authority, b'@') {
         return Some("it must not contain credentials");
     }
     let Some(host) = host_of(authority) else {
@@ -178,7 +178,7 @@ fn base_url_problem(trimmed: &str) -> Option<&'static str> {
             return Some("its port is not a number");
         }
     }
-    if rest.split('/').skip(1).any(|segment| segment == ".." || segment == ".") {
+    if split_ascii(rest, b'/').skip(1).any(|segment| segment == ".." || segment == ".") {
         return Some("it must not contain . or .. path segments");
     }
     None
@@ -186,10 +186,10 @@ fn base_url_problem(trimmed: &str) -> Option<&'static str> {
 
 fn host_of(authority: &str) -> Option<&str> {
     let host = if authority.starts_with('[') {
-        let end = authority.find(']')?;
+        let end = find_ascii(authority, b']')?;
         authority.get(..=end)?
     } else {
-        authority.split(':').next()?
+        split_ascii(authority, b':').next()?
     };
     let ok = !host.is_empty()
         && (host.starts_with('[') || host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'));
@@ -200,8 +200,8 @@ fn host_of(authority: &str) -> Option<&str> {
 pub fn check_tenant(tenant: &str) -> Result<String, PresenceError> {
     let t = trim(tenant);
     let lower = t.to_ascii_lowercase();
-    let domain_like = lower.as_bytes().contains(&b'.')
-        && lower.split('.').all(|label| {
+    let domain_like = has_ascii(&lower, b'.')
+        && split_ascii(&lower, b'.').all(|label| {
             !label.is_empty()
                 && label.len() <= 63
                 && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')

@@ -18,7 +18,9 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::availability::Availability;
-use crate::error::{push_decimal, show_number, trim, trim_end_ascii, Kind, PresenceError};
+use crate::error::{
+    find_ascii, has_ascii, push_decimal, show_number, split_once_ascii, trim, trim_end_ascii, Kind, PresenceError,
+};
 use crate::value::{FromValue, Obj, Out, ToValue, Value};
 
 /// The longest duration we accept: 2^53 − 1 seconds, so that whole seconds stay exact as a
@@ -187,7 +189,7 @@ fn parse_iso(field: &'static str, input: &str, rest: &str) -> Result<Duration, P
         return Err(invalid(field, input, format!("P alone has no components; {EXAMPLES}")));
     }
     // The ISO week form stands alone: PnW.
-    if let Some(w_at) = upper.find('W') {
+    if let Some(w_at) = find_ascii(&upper, b'W') {
         let digits = upper.get(..w_at).unwrap_or_default();
         if w_at + 1 == upper.len() && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
             let weeks = number(field, input, digits)?;
@@ -384,7 +386,7 @@ fn parse_friendly(field: &'static str, input: &str, text: &str) -> Result<Durati
                 ))
             }
         };
-        if seen.contains(unit) {
+        if has_ascii(&seen, unit as u8) {
             return Err(invalid(field, input, format!("the unit {} appears twice", String::from(unit))));
         }
         seen.push(unit);
@@ -562,8 +564,8 @@ pub fn parse_expiry(text: &str, now_ms: f64, tz_offset_minutes: f64) -> Result<E
     let clock = ["until ", "bis ", "till "]
         .iter()
         .find_map(|prefix| lower.strip_prefix(prefix))
-        .map(str::trim)
-        .or_else(|| lower.as_bytes().contains(&b':').then_some(lower.as_str()));
+        .map(trim)
+        .or_else(|| has_ascii(&lower, b':').then_some(lower.as_str()));
     let Some(clock) = clock else {
         return Ok(Expiry::new(&parse("expiration", text)?, now_ms, false));
     };
@@ -581,7 +583,7 @@ pub fn parse_expiry(text: &str, now_ms: f64, tz_offset_minutes: f64) -> Result<E
 }
 
 fn parse_clock(text: &str) -> Option<(u32, u32)> {
-    let (h, m) = text.split_once(':')?;
+    let (h, m) = split_once_ascii(text, b':')?;
     let valid = |s: &str, max_len: usize| !s.is_empty() && s.len() <= max_len && s.bytes().all(|b| b.is_ascii_digit());
     if !valid(h, 2) || m.len() != 2 || !valid(m, 2) {
         return None;

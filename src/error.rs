@@ -253,6 +253,49 @@ pub(crate) fn find_str(s: &str, needle: &str) -> Option<usize> {
     None
 }
 
+/// Where the ASCII byte `b` first occurs in `s` (`str::find` for an ASCII char, with a plain loop:
+/// no char searcher or `memchr` ships in the wasm).
+pub(crate) fn find_ascii(s: &str, b: u8) -> Option<usize> {
+    s.bytes().position(|x| x == b)
+}
+
+/// Whether the ASCII byte `b` occurs in `s`.
+pub(crate) fn has_ascii(s: &str, b: u8) -> bool {
+    find_ascii(s, b).is_some()
+}
+
+/// `s.split_once(c)` for an ASCII `c`.
+pub(crate) fn split_once_ascii(s: &str, b: u8) -> Option<(&str, &str)> {
+    let i = find_ascii(s, b)?;
+    Some((s.get(..i)?, s.get(i + 1..)?))
+}
+
+/// `s.split(c)` for an ASCII `c`: the pieces between the occurrences of `c`.
+pub(crate) fn split_ascii(s: &str, b: u8) -> SplitAscii<'_> {
+    SplitAscii { rest: Some(s), sep: b }
+}
+
+/// The iterator of [`split_ascii`].
+pub(crate) struct SplitAscii<'a> {
+    rest: Option<&'a str>,
+    sep: u8,
+}
+
+impl<'a> Iterator for SplitAscii<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let s = self.rest.take()?;
+        match split_once_ascii(s, self.sep) {
+            Some((piece, rest)) => {
+                self.rest = Some(rest);
+                Some(piece)
+            }
+            None => Some(s),
+        }
+    }
+}
+
 /// Whether `needle` occurs in `s` (`str::contains` for a `&str` needle, through [`find_str`]).
 pub(crate) fn has_str(s: &str, needle: &str) -> bool {
     find_str(s, needle).is_some()
@@ -378,6 +421,15 @@ mod tests {
         fn find_str_is_str_find(s in "[a.é€\"=]{0,10}", needle in "[a.é€\"=]{0,3}") {
             proptest::prop_assert_eq!(find_str(&s, &needle), s.find(needle.as_str()));
             proptest::prop_assert_eq!(has_str(&s, &needle), s.contains(needle.as_str()));
+        }
+
+        #[test]
+        fn ascii_searches_are_the_str_ones(s in "[a.:é€/@]{0,12}", c in "[.:/@]") {
+            let (c, b) = (c.chars().next().unwrap_or('.'), c.as_bytes()[0]);
+            proptest::prop_assert_eq!(find_ascii(&s, b), s.find(c));
+            proptest::prop_assert_eq!(has_ascii(&s, b), s.contains(c));
+            proptest::prop_assert_eq!(split_once_ascii(&s, b), s.split_once(c));
+            proptest::prop_assert_eq!(split_ascii(&s, b).collect::<Vec<_>>(), s.split(c).collect::<Vec<_>>());
         }
 
         #[test]

@@ -10,7 +10,9 @@ use serde::Serialize;
 use crate::availability::{join, Pair, PairKind};
 use crate::cloud::{is_guid, Cloud};
 use crate::duration::{self, Duration};
-use crate::error::{has_str, push_decimal, push_hex, trim, Kind, PresenceError};
+use crate::error::{
+    has_ascii, has_str, push_decimal, push_hex, split_ascii, split_once_ascii, trim, Kind, PresenceError,
+};
 use crate::value::{FromValue, Obj, Out, StringMap, ToValue, Value};
 
 /// The presence actions the core can build.
@@ -275,12 +277,13 @@ fn user_segment(user_id: Option<&str>, action: Action) -> Result<String, Presenc
     if is_guid(id) {
         return Ok(format!("/users/{}", id.to_ascii_lowercase()));
     }
-    let Some((local, domain)) = id.split_once('@') else {
+    let Some((local, domain)) = split_once_ascii(id, b'@') else {
         return Err(bad("it is neither a GUID nor a UPN (name@domain)").into());
     };
-    let domain_ok = domain.as_bytes().contains(&b'.')
-        && domain.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
-    if local.is_empty() || domain.as_bytes().contains(&b'@') || !domain_ok {
+    let domain_ok = has_ascii(domain, b'.')
+        && split_ascii(domain, b'.')
+            .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    if local.is_empty() || has_ascii(domain, b'@') || !domain_ok {
         return Err(bad("it is neither a GUID nor a UPN (name@domain)").into());
     }
     if action == Action::GetPresence {
@@ -345,7 +348,7 @@ fn check_message(message: &str) -> Result<(), PresenceError> {
 fn check_date_time(value: &DateTimeTimeZone) -> Result<(), PresenceError> {
     let dt = value.date_time.as_str();
     let bad = |reason: String| Kind::InvalidText { field: "messageExpiry", reason };
-    let (main, fraction) = match dt.split_once('.') {
+    let (main, fraction) = match split_once_ascii(dt, b'.') {
         Some((m, f)) => (m, Some(f)),
         None => (dt, None),
     };

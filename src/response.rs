@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use crate::duration::{check_ms, parse_u32};
-use crate::error::{find_str, has_str, push_decimal, trim, PresenceError};
+use crate::error::{find_ascii, find_str, has_str, push_decimal, split_ascii, trim, PresenceError};
 use crate::value::{name, FromValue, Obj, Out, Shape, StringMap, ToValue, Value};
 
 /// Retries allowed after the first answer; `attempt` counts retries already made.
@@ -457,7 +457,7 @@ pub fn parse_http_date(text: &str) -> Option<f64> {
     // Unsigned parts: a sign can never sneak past the range checks into the arithmetic. All are
     // read as u32 (the range checks below bound them): no parser for u8 ships.
     let mut hms = [0i64; 3];
-    let mut parts = time.split(':');
+    let mut parts = split_ascii(time, b':');
     for slot in &mut hms {
         *slot = i64::from(parse_u32(parts.next()?)?);
     }
@@ -488,7 +488,7 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 fn claims_from_challenge(value: &str) -> Option<String> {
     let start = find_str(value, "claims=\"")? + "claims=\"".len();
     let rest = value.get(start..)?;
-    let encoded = rest.get(..rest.find('"')?)?;
+    let encoded = rest.get(..find_ascii(rest, b'"')?)?;
     let bytes = base64_decode(encoded)?;
     String::from_utf8(bytes).ok()
 }
