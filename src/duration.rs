@@ -68,18 +68,26 @@ impl Duration {
     pub fn seconds_f64(&self) -> f64 {
         // Exact: whole <= 2^53 - 1.
         let whole = self.whole as f64;
-        let digits = self.fraction.len() as i32;
-        let Ok(numerator) = self.fraction.parse::<u64>() else {
+        let digits = self.fraction.len();
+        let Some(numerator) = parse_u64(&self.fraction) else {
             return whole;
         };
         // One correctly rounded division of two exact values while the scaled integer fits in
         // 53 bits, which covers every value with millisecond precision below 2^43 seconds; past
         // that the fraction is below the number's precision anyway. (Avoids `f64::from_str`,
         // which would add 15 KB to the gzipped wasm.)
-        let scale = 10u64.pow(digits as u32);
-        match self.whole.checked_mul(scale).and_then(|w| w.checked_add(numerator)) {
+        // 10^digits (at most 10^12), by a loop: no `u64::pow` ships.
+        let mut scale = 1u64;
+        for _ in 0..digits {
+            scale *= 10;
+        }
+        // `whole * scale + numerator` when it is at most MAX_SECONDS, overflow ruled out by a
+        // division rather than `checked_mul` (whose 128-bit multiply would ship).
+        let scaled = (self.whole <= MAX_SECONDS / scale.max(1)).then(|| self.whole * scale + numerator);
+        match scaled {
             Some(scaled) if scaled <= MAX_SECONDS => scaled as f64 / scale as f64,
-            _ => whole + numerator as f64 / 10f64.powi(digits),
+            // `scale as f64` is `10f64.powi(digits)` exactly (powers of ten up to 10^22 are).
+            _ => whole + numerator as f64 / scale as f64,
         }
     }
 
@@ -164,20 +172,42 @@ fn digits_end(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// `text` as a `u64`, exactly as `text.parse::<u64>()` reads it (an optional `+`, then at least
+/// one ASCII digit, no overflow), without core's parser and the 128-bit multiply of its
+/// overflow check.
+pub(crate) fn parse_u64(text: &str) -> Option<u64> {
+    let digits = text.strip_prefix('+').unwrap_or(text);
+    if digits.is_empty() {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for b in digits.bytes() {
+        let d = u64::from(b.wrapping_sub(b'0'));
+        if d > 9 || n > (u64::MAX - d) / 10 {
+            return None;
+        }
+        n = n * 10 + d;
+    }
+    Some(n)
+}
+
 /// `text` as a `u32`, exactly as `text.parse::<u32>()` reads it, through the `u64` parser the
 /// durations need anyway (one integer parser in the wasm instead of two).
 pub(crate) fn parse_u32(text: &str) -> Option<u32> {
-    text.parse::<u64>().ok().and_then(|n| u32::try_from(n).ok())
+    parse_u64(text).and_then(|n| u32::try_from(n).ok())
 }
 
 fn number(field: &'static str, input: &str, digits: &str) -> Result<u64, PresenceError> {
-    digits.parse::<u64>().map_err(|_| too_long(field, input))
+    parse_u64(digits).ok_or_else(|| too_long(field, input))
 }
 
+/// `total + value * scale` if it is at most MAX_SECONDS (`total` is): overflow ruled out by a
+/// division rather than `checked_mul`.
 fn add_scaled(field: &'static str, input: &str, total: u64, value: u64, scale: u64) -> Result<u64, PresenceError> {
-    value
-        .checked_mul(scale)
-        .and_then(|v| v.checked_add(total))
+    let limit = MAX_SECONDS.checked_div(scale).unwrap_or(u64::MAX);
+    Some(value)
+        .filter(|v| *v <= limit)
+        .map(|v| v * scale + total)
         .filter(|v| *v <= MAX_SECONDS)
         .ok_or_else(|| too_long(field, input))
 }
@@ -462,7 +492,8 @@ pub fn until(now_ms: f64, target_ms: f64) -> Result<Duration, PresenceError> {
         .into());
     }
     let minutes = ((target_ms - now_ms) / 60_000.0).ceil() as u64;
-    Duration::from_secs("targetMs", minutes.saturating_mul(60))
+    // `saturating_mul(60)` without its 128-bit multiply.
+    Duration::from_secs("targetMs", if minutes > u64::MAX / 60 { u64::MAX } else { minutes * 60 })
 }
 
 /// A duration with its end instant, as the boundary returns it.
@@ -595,6 +626,21 @@ fn parse_clock(text: &str) -> Option<(u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn parse_u64_is_str_parse(s in "[+\\-]?[0-9a]{0,21}") {
+            proptest::prop_assert_eq!(parse_u64(&s), s.parse::<u64>().ok());
+            proptest::prop_assert_eq!(parse_u32(&s), s.parse::<u32>().ok());
+        }
+    }
+
+    #[test]
+    fn parse_u64_at_the_limit() {
+        for s in ["18446744073709551615", "18446744073709551616", "+0", "+", "-", "", "00018446744073709551615"] {
+            assert_eq!(parse_u64(s), s.parse::<u64>().ok(), "{s}");
+        }
+    }
 
     #[test]
     fn spelled_out_limits_match_their_constants() {

@@ -355,7 +355,11 @@ pub fn show_number(x: f64) -> String {
             rest /= 10;
             digits -= 1;
         }
-        let mut divisor = 10u64.pow(digits - 1);
+        let mut divisor = match digits {
+            3 => 100,
+            2 => 10,
+            _ => 1,
+        };
         while divisor > 0 {
             out.push(char::from(b'0' + (rest / divisor % 10) as u8));
             divisor /= 10;

@@ -422,7 +422,8 @@ fn field_named_in(message: &str) -> Option<&'static str> {
 /// Exponential backoff: 1 s × 2^attempt capped at [`MAX_BACKOFF_SECONDS`], scaled by
 /// 0.5 + jitter/2 so that clients spread out.
 pub fn backoff_seconds(attempt: u32, jitter: Option<f64>) -> f64 {
-    let base = 2f64.powi(attempt.min(16) as i32).min(MAX_BACKOFF_SECONDS);
+    // 2^attempt exactly, as `2f64.powi` gives it, without the `__powidf2` routine.
+    let base = f64::from(1u32 << attempt.min(16)).min(MAX_BACKOFF_SECONDS);
     let jitter = jitter.filter(|j| j.is_finite()).map(|j| j.clamp(0.0, 1.0)).unwrap_or(1.0);
     let seconds = base * (0.5 + jitter / 2.0);
     (seconds * 1000.0).round() / 1000.0

@@ -860,7 +860,8 @@ impl MeetingState {
             (_, other) => other,
         };
         self.failures = self.failures.saturating_add(1);
-        let backoff = BACKOFF_BASE_MS * 2f64.powi(self.failures.saturating_sub(1).min(30) as i32);
+        // 2^k exactly, as `2f64.powi` gives it, without the `__powidf2` routine.
+        let backoff = BACKOFF_BASE_MS * f64::from(1u32 << self.failures.saturating_sub(1).min(30));
         let delay = match retry_after_ms {
             Some(ms) => ms.clamp(1_000.0, RETRY_AFTER_CAP_MS),
             None => backoff.min(BACKOFF_CAP_MS),
@@ -1131,7 +1132,8 @@ fn check_preferred_pair(field: &'static str, availability: &str, activity: &str)
 fn minutes_to_seconds(minutes: f64) -> u64 {
     // `minutes` is finite and >= 1 here; the clamp keeps the cast exact.
     let m = minutes.clamp(1.0, 1.0e12);
-    (m as u64).saturating_mul(60)
+    // At most 6e13: no overflow (and no 128-bit multiply of `saturating_mul`).
+    m as u64 * 60
 }
 
 /// Canonical ISO 8601 / Edm.Duration for whole seconds: `PT4H`, `PT1H30M`, `P1DT2H`, `P7D`
@@ -1172,7 +1174,8 @@ fn expiry_seconds(text: &str) -> Result<u64, &'static str> {
     let mut last_rank = 0;
     for c in body.chars() {
         if let Some(digit) = c.to_digit(10) {
-            let n = number.unwrap_or(0).saturating_mul(10).saturating_add(u64::from(digit));
+            // `number` is at most 2^40: no overflow (and no 128-bit multiply of `saturating_mul`).
+            let n = number.unwrap_or(0) * 10 + u64::from(digit);
             number = Some(n.min(1 << 40));
             continue;
         }
@@ -1201,7 +1204,8 @@ fn expiry_seconds(text: &str) -> Result<u64, &'static str> {
         if in_time {
             time_components += 1;
         }
-        total = total.saturating_add(n.saturating_mul(unit));
+        // At most four components, each at most 2^40 * 86400 < 2^57: no overflow.
+        total += n * unit;
     }
     if number.is_some() || components == 0 || (in_time && time_components == 0) {
         return Err("it must end with a designator and have at least one component");
