@@ -441,7 +441,7 @@ pub fn format_seconds(seconds: f64) -> Result<Duration, PresenceError> {
     }
     let whole_f = seconds.trunc();
     // Exact: subtracting the integer part of an f64 loses nothing.
-    let mut nanos = ((seconds - whole_f) * 1e9).round() as u64;
+    let mut nanos = crate::error::round((seconds - whole_f) * 1e9) as u64;
     let mut whole = whole_f as u64;
     if nanos >= 1_000_000_000 {
         whole += 1;

@@ -331,6 +331,18 @@ pub fn quote(s: &str) -> String {
     out
 }
 
+/// `x.round()` (half away from zero) from `trunc`, which is one wasm instruction, instead of
+/// libm's `round`. The fraction `x - x.trunc()` is exact, and so is `±1` on an integer below
+/// 2^53 (at or above it `x` has no fraction); NaN and the infinities come back unchanged.
+pub(crate) fn round(x: f64) -> f64 {
+    let whole = x.trunc();
+    if (x - whole).abs() >= 0.5 {
+        whole + x.signum()
+    } else {
+        whole
+    }
+}
+
 /// A JavaScript number for a message, without pulling float formatting into the wasm: integers
 /// as they are, others to three decimals.
 pub fn show_number(x: f64) -> String {
@@ -343,7 +355,7 @@ pub fn show_number(x: f64) -> String {
     if x.abs() >= 1e15 {
         return format!("about {}e15", decimal((x / 1e15) as i64));
     }
-    let millis = (x * 1000.0).round() as i64;
+    let millis = round(x * 1000.0) as i64;
     let mut out = String::from(if millis < 0 { "-" } else { "" });
     let (whole, frac) = (millis.unsigned_abs() / 1000, millis.unsigned_abs() % 1000);
     push_decimal(&mut out, whole);
@@ -420,6 +432,13 @@ mod tests {
         }
     }
 
+    #[test]
+    fn round_at_the_edges() {
+        for x in [0.5, -0.5, 2.5, -2.5, 0.49999999999999994, 4_503_599_627_370_495.5, -0.0, 0.0, 1e300, f64::INFINITY] {
+            assert_eq!(round(x).to_bits(), x.round().to_bits(), "{x}");
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn find_str_is_str_find(s in "[a.é€\"=]{0,10}", needle in "[a.é€\"=]{0,3}") {
@@ -434,6 +453,11 @@ mod tests {
             proptest::prop_assert_eq!(has_ascii(&s, b), s.contains(c));
             proptest::prop_assert_eq!(split_once_ascii(&s, b), s.split_once(c));
             proptest::prop_assert_eq!(split_ascii(&s, b).collect::<Vec<_>>(), s.split(c).collect::<Vec<_>>());
+        }
+
+        #[test]
+        fn round_is_f64_round(x in proptest::num::f64::ANY) {
+            proptest::prop_assert_eq!(round(x).to_bits(), x.round().to_bits());
         }
 
         #[test]

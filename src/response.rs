@@ -426,7 +426,7 @@ pub fn backoff_seconds(attempt: u32, jitter: Option<f64>) -> f64 {
     let base = f64::from(1u32 << attempt.min(16)).min(MAX_BACKOFF_SECONDS);
     let jitter = jitter.filter(|j| j.is_finite()).map(|j| j.clamp(0.0, 1.0)).unwrap_or(1.0);
     let seconds = base * (0.5 + jitter / 2.0);
-    (seconds * 1000.0).round() / 1000.0
+    crate::error::round(seconds * 1000.0) / 1000.0
 }
 
 /// `Retry-After` as delta-seconds or an HTTP-date (IMF-fixdate). A date needs `now_ms`; one in
@@ -490,8 +490,37 @@ fn claims_from_challenge(value: &str) -> Option<String> {
     let start = find_str(value, "claims=\"")? + "claims=\"".len();
     let rest = value.get(start..)?;
     let encoded = rest.get(..find_ascii(rest, b'"')?)?;
-    let bytes = base64_decode(encoded)?;
-    String::from_utf8(bytes).ok()
+    utf8_string(&base64_decode(encoded)?)
+}
+
+/// `String::from_utf8(bytes.to_vec()).ok()`, decoded char by char: the same strict rules (no
+/// overlong forms, no surrogates, nothing above U+10FFFF) in less wasm than core's validator.
+fn utf8_string(bytes: &[u8]) -> Option<String> {
+    let mut out = String::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&lead) = bytes.get(i) {
+        let (len, min, mut c) = match lead {
+            0x00..=0x7F => (1, 0, u32::from(lead)),
+            0xC0..=0xDF => (2, 0x80, u32::from(lead & 0x1F)),
+            0xE0..=0xEF => (3, 0x800, u32::from(lead & 0x0F)),
+            0xF0..=0xF7 => (4, 0x1_0000, u32::from(lead & 0x07)),
+            _ => return None,
+        };
+        for k in 1..len {
+            let b = *bytes.get(i + k)?;
+            if b & 0xC0 != 0x80 {
+                return None;
+            }
+            c = c << 6 | u32::from(b & 0x3F);
+        }
+        if c < min {
+            return None;
+        }
+        // `from_u32` refuses surrogates and values above U+10FFFF.
+        out.push(char::from_u32(c)?);
+        i += len;
+    }
+    Some(out)
 }
 
 /// Decodes standard or URL-safe base64, with or without padding.
@@ -522,6 +551,39 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn utf8_string_is_string_from_utf8(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..12)) {
+            proptest::prop_assert_eq!(utf8_string(&bytes), String::from_utf8(bytes.clone()).ok());
+        }
+
+        #[test]
+        fn utf8_string_reads_any_string(s in "\\PC{0,8}") {
+            proptest::prop_assert_eq!(utf8_string(s.as_bytes()), Some(s.clone()));
+        }
+    }
+
+    #[test]
+    fn utf8_string_refuses_what_from_utf8_refuses() {
+        let cases: [&[u8]; 12] = [
+            b"\xC0\x80",
+            b"\xC1\xBF",
+            b"\xE0\x80\x80",
+            b"\xE0\x9F\xBF",
+            b"\xED\xA0\x80",
+            b"\xED\xBF\xBF",
+            b"\xF0\x80\x80\x80",
+            b"\xF4\x90\x80\x80",
+            b"\xF5\x80\x80\x80",
+            b"\xF8",
+            b"\xE2\x82",
+            b"\xEF\xBF\xBF",
+        ];
+        for bytes in cases {
+            assert_eq!(utf8_string(bytes), String::from_utf8(bytes.to_vec()).ok(), "{bytes:?}");
+        }
+    }
 
     #[test]
     fn pass_through_fields_are_refused_with_their_path() {
