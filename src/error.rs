@@ -115,67 +115,34 @@ impl fmt::Display for PresenceError {
     }
 }
 
-/// The pieces of a message, one after another, in one `String` (no `core::fmt` per message).
-fn concat(parts: &[&str]) -> String {
-    let mut out = String::new();
-    for part in parts {
-        out.push_str(part);
-    }
-    out
-}
-
 impl PresenceError {
     /// The one-line message (what `Display` writes).
     pub fn message(&self) -> String {
         match self.kind() {
-            Kind::InvalidInput { message, .. } => concat(&["invalid input: ", message]),
-            Kind::MissingField { field, action } => concat(&[field, " is required for ", action]),
-            Kind::UnexpectedField { field, action } => concat(&[field, " is not used by ", action, "; remove it"]),
+            Kind::InvalidInput { message, .. } => format!("invalid input: {message}"),
+            Kind::MissingField { field, action } => format!("{field} is required for {action}"),
+            Kind::UnexpectedField { field, action } => format!("{field} is not used by {action}; remove it"),
             Kind::InvalidValue { field, got, allowed } => {
-                concat(&[field, " must be one of ", allowed, "; got \"", got, "\""])
+                format!("{field} must be one of {allowed}; got \"{got}\"")
             }
-            Kind::UnsupportedPair { action, availability, activity, allowed } => concat(&[
-                action,
-                " does not accept availability ",
-                availability,
-                " with activity ",
-                activity,
-                "; allowed pairs: ",
-                allowed,
-            ]),
+            Kind::UnsupportedPair { action, availability, activity, allowed } => format!("{action} does not accept availability {availability} with activity {activity}; allowed pairs: {allowed}"),
             Kind::InvalidDuration { field, input, reason } => {
-                concat(&[field, " \"", input, "\" is not a valid duration: ", reason])
+                format!("{field} \"{input}\" is not a valid duration: {reason}")
             }
             Kind::DurationOutOfRange { field, got, min, max } => {
-                concat(&[field, " must be between ", min, " and ", max, ", got ", got])
+                format!("{field} must be between {min} and {max}, got {got}")
             }
             Kind::TargetInPast { field, now_ms, target_ms } => {
-                concat(&[field, " must lie in the future: target ", target_ms, " ms is not after now ", now_ms, " ms"])
+                format!("{field} must lie in the future: target {target_ms} ms is not after now {now_ms} ms")
             }
-            Kind::CloudNotSupported { cloud, action } => concat(&[
-                action,
-                " is not available in the ",
-                cloud,
-                " cloud: Microsoft Graph offers no presence API there",
-            ]),
-            Kind::InvalidUserId { got, reason } => concat(&[
-                "userId \"",
-                got,
-                "\" is not usable: ",
-                reason,
-                "; use \"me\", a user object id (GUID) or a UPN",
-            ]),
-            Kind::InvalidUrl { field, got, reason } => concat(&[field, " \"", got, "\" is not usable: ", reason]),
+            Kind::CloudNotSupported { cloud, action } => format!("{action} is not available in the {cloud} cloud: Microsoft Graph offers no presence API there"),
+            Kind::InvalidUserId { got, reason } => format!("userId \"{got}\" is not usable: {reason}; use \"me\", a user object id (GUID) or a UPN"),
+            Kind::InvalidUrl { field, got, reason } => format!("{field} \"{got}\" is not usable: {reason}"),
             Kind::InvalidText { field, reason } | Kind::InvalidMeeting { field, reason } => {
-                concat(&[field, " is not usable: ", reason])
+                format!("{field} is not usable: {reason}")
             }
-            Kind::Network { message } => concat(&["the request did not reach the server: ", message]),
-            Kind::Timeout { timeout_ms } => {
-                let mut out = String::from("no answer within ");
-                push_decimal(&mut out, u64::from(*timeout_ms));
-                out.push_str(" ms");
-                out
-            }
+            Kind::Network { message } => format!("the request did not reach the server: {message}"),
+            Kind::Timeout { timeout_ms } => format!("no answer within {} ms", decimal((*timeout_ms).into())),
         }
     }
 }
