@@ -171,36 +171,17 @@ impl ToValue for GraphRequest {
     }
 }
 
-/// A JSON value for the small bodies Graph takes (no JSON serializer ships in the wasm).
-enum Json<'a> {
-    Str(&'a str),
-    Object(Vec<(&'static str, Json<'a>)>),
-}
-
-impl Json<'_> {
-    fn write(&self, out: &mut String) {
-        match self {
-            Json::Str(s) => write_json_string(s, out),
-            Json::Object(members) => {
-                out.push('{');
-                for (i, (name, value)) in members.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    write_json_string(name, out);
-                    out.push(':');
-                    value.write(out);
-                }
-                out.push('}');
-            }
-        }
+/// Appends the member `"name":"value"` to a JSON object being written (a comma first unless it
+/// is the object's first): the small bodies Graph takes are written straight into their text (no
+/// JSON serializer, and no value tree, ships in the wasm). `name` is plain ASCII.
+fn member(out: &mut String, name: &str, value: &str) {
+    if out.as_bytes().last() != Some(&b'{') {
+        out.push(',');
     }
-
-    fn into_string(self) -> String {
-        let mut out = String::new();
-        self.write(&mut out);
-        out
-    }
+    out.push('"');
+    out.push_str(name);
+    out.push_str("\":");
+    write_json_string(value, out);
 }
 
 /// Writes a JSON string literal (RFC 8259 §7).
@@ -414,14 +395,14 @@ pub fn build(input: &RequestInput, fresh_request_id: &str) -> Result<GraphReques
                 Some(e) => Some(duration::parse("expiration", e)?.to_iso()),
                 None => None,
             };
-            let mut members = vec![
-                ("availability", Json::Str(pair.availability.as_str())),
-                ("activity", Json::Str(pair.activity.as_str())),
-            ];
+            let mut body = String::from("{");
+            member(&mut body, "availability", pair.availability.as_str());
+            member(&mut body, "activity", pair.activity.as_str());
             if let Some(iso) = &iso {
-                members.push(("expirationDuration", Json::Str(iso)));
+                member(&mut body, "expirationDuration", iso);
             }
-            Some(Json::Object(members).into_string())
+            body.push('}');
+            Some(body)
         }
         Action::ClearUserPreferredPresence => Some("{}".to_owned()),
         Action::SetPresence => {
@@ -435,41 +416,42 @@ pub fn build(input: &RequestInput, fresh_request_id: &str) -> Result<GraphReques
                 Some(e) => Some(session_expiry(e)?.to_iso()),
                 None => None,
             };
-            let mut members = vec![
-                ("sessionId", Json::Str(&session_id)),
-                ("availability", Json::Str(pair.availability.as_str())),
-                ("activity", Json::Str(pair.activity.as_str())),
-            ];
+            let mut body = String::from("{");
+            member(&mut body, "sessionId", &session_id);
+            member(&mut body, "availability", pair.availability.as_str());
+            member(&mut body, "activity", pair.activity.as_str());
             if let Some(iso) = &iso {
-                members.push(("expirationDuration", Json::Str(iso)));
+                member(&mut body, "expirationDuration", iso);
             }
-            Some(Json::Object(members).into_string())
+            body.push('}');
+            Some(body)
         }
         Action::ClearPresence => {
             let session_id = check_session_id(required(&input.session_id, "sessionId", action)?)?;
-            Some(Json::Object(vec![("sessionId", Json::Str(&session_id))]).into_string())
+            let mut body = String::from("{");
+            member(&mut body, "sessionId", &session_id);
+            body.push('}');
+            Some(body)
         }
         Action::SetStatusMessage => {
             let message = required(&input.message, "message", action)?;
             check_message(message)?;
-            let mut status = vec![(
-                "message",
-                Json::Object(vec![("content", Json::Str(message)), ("contentType", Json::Str("text"))]),
-            )];
             let expiry = match &input.message_expiry {
                 Some(map) => Some(DateTimeTimeZone::from_map(map)?),
                 None => None,
             };
+            let mut body = String::from("{\"statusMessage\":{\"message\":{");
+            member(&mut body, "content", message);
+            member(&mut body, "contentType", "text");
+            body.push('}');
             if let Some(expiry) = &expiry {
-                status.push((
-                    "expiryDateTime",
-                    Json::Object(vec![
-                        ("dateTime", Json::Str(&expiry.date_time)),
-                        ("timeZone", Json::Str(trim(&expiry.time_zone))),
-                    ]),
-                ));
+                body.push_str(",\"expiryDateTime\":{");
+                member(&mut body, "dateTime", &expiry.date_time);
+                member(&mut body, "timeZone", trim(&expiry.time_zone));
+                body.push('}');
             }
-            Some(Json::Object(vec![("statusMessage", Json::Object(status))]).into_string())
+            body.push_str("}}");
+            Some(body)
         }
     };
 
