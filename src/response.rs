@@ -241,24 +241,26 @@ impl ToValue for Interpretation {
     }
 }
 
+/// The parts of a Graph error body the interpretation uses, borrowed from it (copied only into
+/// the result).
 #[derive(Default)]
-struct GraphErrorBody {
-    code: Option<String>,
-    innermost_code: Option<String>,
-    message: Option<String>,
-    request_id: Option<String>,
-    client_request_id: Option<String>,
-    date: Option<String>,
+struct GraphErrorBody<'a> {
+    code: Option<&'a str>,
+    innermost_code: Option<&'a str>,
+    message: Option<&'a str>,
+    request_id: Option<&'a str>,
+    client_request_id: Option<&'a str>,
+    date: Option<&'a str>,
 }
 
 /// Walks nested inner errors for the most detailed code and the ids.
-fn flatten_error(error: Option<&ErrorObject>) -> GraphErrorBody {
+fn flatten_error(error: Option<&ErrorObject>) -> GraphErrorBody<'_> {
     let mut out = GraphErrorBody::default();
     let Some(error) = error else {
         return out;
     };
-    out.code = error.code.clone();
-    out.message = error.message.clone();
+    out.code = error.code.as_deref();
+    out.message = error.message.as_deref();
     let mut node = error.inner_error.as_deref();
     let mut depth = 0;
     while let (Some(inner), true) = (node, depth < 16) {
@@ -270,7 +272,7 @@ fn flatten_error(error: Option<&ErrorObject>) -> GraphErrorBody {
             (&mut out.date, &inner.date),
         ] {
             if value.is_some() {
-                slot.clone_from(value);
+                *slot = value.as_deref();
             }
         }
         node = inner.inner_error.as_deref();
@@ -305,13 +307,11 @@ pub fn interpret(input: &ResponseInput, body: Option<&ResponseBody>) -> Result<I
         return Ok(Interpretation { ok: true, presence, error: None });
     }
     let parsed = flatten_error(body.and_then(|b| b.error.as_ref()));
-    let graph_code = parsed.innermost_code.clone().or(parsed.code.clone());
+    let graph_code = parsed.innermost_code.or(parsed.code);
     let codes_say = |needle: &str| {
-        [&parsed.code, &parsed.innermost_code]
-            .iter()
-            .any(|c| c.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(needle)))
+        [parsed.code, parsed.innermost_code].iter().any(|c| c.is_some_and(|c| c.eq_ignore_ascii_case(needle)))
     };
-    let graph_message = parsed.message.clone().filter(|m| !trim(m).is_empty());
+    let graph_message = parsed.message.filter(|m| !trim(m).is_empty());
     let www_authenticate = header(&input.headers, "www-authenticate");
     let claims = www_authenticate.and_then(claims_from_challenge);
 
@@ -324,7 +324,7 @@ pub fn interpret(input: &ResponseInput, body: Option<&ResponseBody>) -> Result<I
         ),
         403 if claims.is_some()
             || codes_say("insufficient_claims")
-            || graph_message.as_deref().is_some_and(|m| has_str(m, "insufficient_claims")) =>
+            || graph_message.is_some_and(|m| has_str(m, "insufficient_claims")) =>
         {
             (
                 "claimsChallenge",
@@ -357,14 +357,14 @@ pub fn interpret(input: &ResponseInput, body: Option<&ResponseBody>) -> Result<I
         retry_after_seconds = Some(delay);
     }
 
-    let field = graph_message.as_deref().and_then(field_named_in);
+    let field = graph_message.and_then(field_named_in);
     // "{summary} (HTTP {status} {code}: {message})", pushed piece by piece (no core::fmt).
     let mut message = String::from(summary);
     if summary.is_empty() {
         message.push_str("Graph answered HTTP ");
         push_decimal(&mut message, u64::from(status));
     }
-    match (&graph_code, &graph_message) {
+    match (graph_code, graph_message) {
         (Some(c), m) => {
             message.push_str(" (HTTP ");
             push_decimal(&mut message, u64::from(status));
@@ -390,12 +390,13 @@ pub fn interpret(input: &ResponseInput, body: Option<&ResponseBody>) -> Result<I
             code,
             message,
             status,
-            graph_code,
-            request_id: parsed.request_id.or_else(|| header(&input.headers, "request-id").map(str::to_owned)),
+            graph_code: graph_code.map(str::to_owned),
+            request_id: parsed.request_id.or_else(|| header(&input.headers, "request-id")).map(str::to_owned),
             client_request_id: parsed
                 .client_request_id
-                .or_else(|| header(&input.headers, "client-request-id").map(str::to_owned)),
-            date: parsed.date.or_else(|| header(&input.headers, "date").map(str::to_owned)),
+                .or_else(|| header(&input.headers, "client-request-id"))
+                .map(str::to_owned),
+            date: parsed.date.or_else(|| header(&input.headers, "date")).map(str::to_owned),
             retry_after_seconds,
             claims,
             field,
