@@ -55,12 +55,6 @@ export type Interpretation = { ok: true; presence?: Presence } | { ok: false; er
 export interface SendOptions { timeoutMs?: number; }
 "#;
 
-/// Makes a panic that escapes readable in the console instead of an opaque `unreachable`.
-#[wasm_bindgen(start)]
-pub fn start() {
-    console_error_panic_hook::set_once();
-}
-
 impl From<PresenceError> for JsValue {
     fn from(e: PresenceError) -> Self {
         let err = js_sys::Error::new(&e.message());
