@@ -68,8 +68,8 @@ impl From<PresenceError> for JsValue {
     }
 }
 
-fn from_js<T: FromValue>(value: JsValue) -> Result<T, PresenceError> {
-    value::from_value(&read_js(&value, 0))
+fn from_js<T: FromValue>(value: &JsValue) -> Result<T, PresenceError> {
+    value::from_value(&read_js(value, 0))
 }
 
 fn to_js<T: ToValue>(value: &T) -> Result<JsValue, PresenceError> {
@@ -158,28 +158,28 @@ fn number_arg(value: &JsValue, field: &str) -> Result<f64, PresenceError> {
 /// form. Throws `invalidDuration`.
 #[wasm_bindgen(js_name = "parseDuration", unchecked_return_type = "DurationResult")]
 pub fn parse_duration(
-    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] text: &JsValue,
 ) -> Result<JsValue, PresenceError> {
-    let d = duration::parse("duration", &string_arg(&text, "text")?)?;
+    let d = duration::parse("duration", &string_arg(text, "text")?)?;
     to_js(&DurationOut::from(&d))
 }
 
 /// Formats a positive number of seconds as a canonical duration. Throws `invalidDuration`.
 #[wasm_bindgen(js_name = "formatDuration", unchecked_return_type = "string")]
 pub fn format_duration(
-    #[wasm_bindgen(unchecked_param_type = "number")] seconds: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] seconds: &JsValue,
 ) -> Result<JsValue, PresenceError> {
-    Ok(JsValue::from_str(&duration::format_seconds(number_arg(&seconds, "seconds")?)?.to_iso()))
+    Ok(JsValue::from_str(&duration::format_seconds(number_arg(seconds, "seconds")?)?.to_iso()))
 }
 
 /// The duration from `nowMs` to `targetMs`, rounded up to the minute. Throws `targetInPast`,
 /// `invalidInput`.
 #[wasm_bindgen(js_name = "durationUntil", unchecked_return_type = "DurationResult")]
 pub fn duration_until(
-    #[wasm_bindgen(unchecked_param_type = "number")] now_ms: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "number")] target_ms: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] now_ms: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] target_ms: &JsValue,
 ) -> Result<JsValue, PresenceError> {
-    let d = duration::until(number_arg(&now_ms, "nowMs")?, number_arg(&target_ms, "targetMs")?)?;
+    let d = duration::until(number_arg(now_ms, "nowMs")?, number_arg(target_ms, "targetMs")?)?;
     to_js(&DurationOut::from(&d))
 }
 
@@ -187,14 +187,14 @@ pub fn duration_until(
 /// Throws `invalidDuration`, `targetInPast`, `invalidInput`.
 #[wasm_bindgen(js_name = "parseExpiry", unchecked_return_type = "ExpiryResult")]
 pub fn parse_expiry(
-    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "number")] now_ms: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "number")] tz_offset_minutes: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] text: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] now_ms: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] tz_offset_minutes: &JsValue,
 ) -> Result<JsValue, PresenceError> {
     let e = duration::parse_expiry(
-        &string_arg(&text, "text")?,
-        number_arg(&now_ms, "nowMs")?,
-        number_arg(&tz_offset_minutes, "tzOffsetMinutes")?,
+        &string_arg(text, "text")?,
+        number_arg(now_ms, "nowMs")?,
+        number_arg(tz_offset_minutes, "tzOffsetMinutes")?,
     )?;
     to_js(&e)
 }
@@ -203,7 +203,7 @@ pub fn parse_expiry(
 /// Throws `invalidValue`, `invalidDuration`, `invalidInput`.
 #[wasm_bindgen(js_name = "effectiveExpiry", unchecked_return_type = "ExpiryResult")]
 pub fn effective_expiry(
-    #[wasm_bindgen(unchecked_param_type = "EffectiveExpiryInput")] input: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "EffectiveExpiryInput")] input: &JsValue,
 ) -> Result<JsValue, PresenceError> {
     let input: EffectiveExpiryInput = from_js(input)?;
     to_js(&duration::effective_expiry(&input)?)
@@ -213,7 +213,7 @@ pub fn effective_expiry(
 /// `missingField`, `unexpectedField`, `invalidInput`.
 #[wasm_bindgen(js_name = "cloudConfig", unchecked_return_type = "CloudConfig")]
 pub fn cloud_config(
-    #[wasm_bindgen(unchecked_param_type = "CloudConfigInput")] input: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "CloudConfigInput")] input: &JsValue,
 ) -> Result<JsValue, PresenceError> {
     let input: CloudConfigInput =
         if input.is_undefined() || input.is_null() { CloudConfigInput::default() } else { from_js(input)? };
@@ -227,7 +227,7 @@ pub fn cloud_config(
 /// `invalidText`.
 #[wasm_bindgen(js_name = "buildRequest", unchecked_return_type = "GraphRequest")]
 pub fn build_request(
-    #[wasm_bindgen(unchecked_param_type = "RequestInput")] input: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "RequestInput")] input: &JsValue,
 ) -> Result<JsValue, PresenceError> {
     let input: RequestInput = from_js(input)?;
     let fresh_id = String::from(crypto().random_uuid());
@@ -238,7 +238,7 @@ pub fn build_request(
 /// `Math.random()`. Throws `invalidInput` for unusable input, never for a bad body.
 #[wasm_bindgen(js_name = "interpretResponse", unchecked_return_type = "Interpretation")]
 pub fn interpret_response(
-    #[wasm_bindgen(unchecked_param_type = "ResponseInput")] input: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ResponseInput")] input: &JsValue,
 ) -> Result<JsValue, PresenceError> {
     let mut input: ResponseInput = from_js(input)?;
     input.now_ms.get_or_insert_with(js_sys::Date::now);
@@ -293,19 +293,19 @@ extern "C" {
 /// error object.
 #[wasm_bindgen(js_name = "sendRequest", unchecked_return_type = "Promise<RawResponse>")]
 pub fn send_request(
-    #[wasm_bindgen(unchecked_param_type = "GraphRequest")] request: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "string")] access_token: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "SendOptions | undefined")] options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "GraphRequest")] request: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] access_token: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SendOptions | undefined")] options: &JsValue,
 ) -> js_sys::Promise {
     start_send(request, access_token, options).unwrap_or_else(|e| js_sys::Promise::reject(&e.into()))
 }
 
 /// Validates and starts the request; the promise settles as `sendRequest` documents.
-fn start_send(request: JsValue, access_token: JsValue, options: JsValue) -> Result<js_sys::Promise, PresenceError> {
+fn start_send(request: &JsValue, access_token: &JsValue, options: &JsValue) -> Result<js_sys::Promise, PresenceError> {
     let input: SendInput = from_js(request)?;
     let options: SendOptions =
         if options.is_undefined() || options.is_null() { SendOptions::default() } else { from_js(options)? };
-    let token = string_arg(&access_token, "accessToken")?;
+    let token = string_arg(access_token, "accessToken")?;
     let timeout_ms = request::check_send(&input, &options, &token)?;
 
     // `fetch(url, init)` with the headers as a plain object, as a hand-written fetch would do:
@@ -410,11 +410,11 @@ fn string_list(value: &JsValue, field: &str) -> Result<Vec<String>, PresenceErro
 /// Throws `invalidMeeting` for an invalid custom pattern, `invalidInput` for wrong types.
 #[wasm_bindgen(js_name = "matchMeeting", unchecked_return_type = "MeetingMatch | null")]
 pub fn match_meeting(
-    #[wasm_bindgen(unchecked_param_type = "string")] url: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "string[] | undefined")] custom_patterns: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] url: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string[] | undefined")] custom_patterns: &JsValue,
 ) -> Result<JsValue, PresenceError> {
-    let patterns = string_list(&custom_patterns, "customPatterns")?;
-    match meeting::match_meeting(&string_arg(&url, "url")?, &patterns)? {
+    let patterns = string_list(custom_patterns, "customPatterns")?;
+    match meeting::match_meeting(&string_arg(url, "url")?, &patterns)? {
         Some(m) => to_js(&m),
         None => Ok(JsValue::NULL),
     }
@@ -424,9 +424,9 @@ pub fn match_meeting(
 /// to request. Throws `invalidMeeting`.
 #[wasm_bindgen(js_name = "validateMeetingPattern", unchecked_return_type = "CustomPattern")]
 pub fn validate_meeting_pattern(
-    #[wasm_bindgen(unchecked_param_type = "string")] pattern: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] pattern: &JsValue,
 ) -> Result<JsValue, PresenceError> {
-    to_js(&meeting::validate_pattern(&string_arg(&pattern, "pattern")?)?)
+    to_js(&meeting::validate_pattern(&string_arg(pattern, "pattern")?)?)
 }
 
 /// One step of the meeting auto-set state machine: store `state`, perform `effects` in order.
@@ -434,11 +434,11 @@ pub fn validate_meeting_pattern(
 /// `durationOutOfRange`, `invalidInput`.
 #[wasm_bindgen(js_name = "meetingStep", unchecked_return_type = "MeetingStepResult")]
 pub fn meeting_step(
-    #[wasm_bindgen(unchecked_param_type = "MeetingState | null")] state: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "MeetingEvent")] event: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "number")] now_ms: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "MeetingState | null")] state: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "MeetingEvent")] event: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] now_ms: &JsValue,
 ) -> Result<JsValue, PresenceError> {
     let state = if state.is_undefined() || state.is_null() { None } else { Some(from_js(state)?) };
     let event = from_js(event)?;
-    to_js(&meeting::meeting_step(state, event, number_arg(&now_ms, "nowMs")?)?)
+    to_js(&meeting::meeting_step(state, event, number_arg(now_ms, "nowMs")?)?)
 }

@@ -38,7 +38,7 @@ fn sim() -> (&'static str, &'static str) {
 
 #[wasm_bindgen_test]
 fn build_request_returns_a_plain_object() {
-    let request = bindings::build_request(json(
+    let request = bindings::build_request(&json(
         r#"{"action":"setUserPreferredPresence","availability":"busy","expiration":"90m"}"#,
     ))
     .expect("valid input");
@@ -54,45 +54,45 @@ fn build_request_returns_a_plain_object() {
     assert_eq!(text(&headers, "Content-Type"), "application/json");
     let id = text(&headers, "client-request-id");
     assert!(presence_switch::cloud::is_guid(&id), "client-request-id {id} is a UUID");
-    let again = bindings::build_request(json(r#"{"action":"getPresence"}"#)).expect("valid input");
+    let again = bindings::build_request(&json(r#"{"action":"getPresence"}"#)).expect("valid input");
     assert_ne!(text(&get(&again, "headers"), "client-request-id"), id, "every request gets a fresh id");
     assert!(get(&again, "body").is_null(), "no body is null, not undefined");
 }
 
 #[wasm_bindgen_test]
 fn refusals_arrive_as_errors_with_code_and_field() {
-    let typo = bindings::build_request(json(
+    let typo = bindings::build_request(&json(
         r#"{"action":"setUserPreferredPresence","availability":"Busy","expirationDuraton":"PT1H"}"#,
     ));
     assert_presence_error(typo.expect_err("unknown field"), "invalidInput", Some("expirationDuraton"));
-    let nested = bindings::build_request(json(
+    let nested = bindings::build_request(&json(
         r#"{"action":"setStatusMessage","message":"x","messageExpiry":{"dateTime":"2026-12-01T17:30:00","timezone":"UTC"}}"#,
     ));
     assert_presence_error(nested.expect_err("unknown nested key"), "invalidText", Some("messageExpiry"));
     let undefined_is_absent = js_sys::Object::new();
     Reflect::set(&undefined_is_absent, &"action".into(), &"getPresence".into()).expect("set");
     Reflect::set(&undefined_is_absent, &"userId".into(), &JsValue::UNDEFINED).expect("set");
-    bindings::build_request(undefined_is_absent.into()).expect("an undefined optional field is absent");
-    let pair = bindings::build_request(json(
+    bindings::build_request(&undefined_is_absent.into()).expect("an undefined optional field is absent");
+    let pair = bindings::build_request(&json(
         r#"{"action":"setUserPreferredPresence","availability":"Busy","activity":"InACall"}"#,
     ));
     assert_presence_error(pair.expect_err("pair"), "unsupportedPair", Some("activity"));
-    let china = bindings::build_request(json(r#"{"action":"getPresence","cloud":"china"}"#));
+    let china = bindings::build_request(&json(r#"{"action":"getPresence","cloud":"china"}"#));
     assert_presence_error(china.expect_err("china"), "cloudNotSupported", Some("cloud"));
-    let user = bindings::build_request(json(r#"{"action":"getPresence","userId":"../admin"}"#));
+    let user = bindings::build_request(&json(r#"{"action":"getPresence","userId":"../admin"}"#));
     assert_presence_error(user.expect_err("path"), "invalidUserId", Some("userId"));
     assert_presence_error(
-        bindings::parse_duration(JsValue::from(5)).expect_err("number"),
+        bindings::parse_duration(&JsValue::from(5)).expect_err("number"),
         "invalidInput",
         Some("text"),
     );
     assert_presence_error(
-        bindings::parse_duration("-PT1H".into()).expect_err("sign"),
+        bindings::parse_duration(&"-PT1H".into()).expect_err("sign"),
         "invalidDuration",
         Some("duration"),
     );
     assert_presence_error(
-        bindings::duration_until(JsValue::from(1000.0), JsValue::from(10.0)).expect_err("past"),
+        bindings::duration_until(&JsValue::from(1000.0), &JsValue::from(10.0)).expect_err("past"),
         "targetInPast",
         Some("targetMs"),
     );
@@ -100,13 +100,16 @@ fn refusals_arrive_as_errors_with_code_and_field() {
 
 #[wasm_bindgen_test]
 fn durations_cross_the_boundary() {
-    let parsed = bindings::parse_duration("PT90M".into()).expect("valid");
+    let parsed = bindings::parse_duration(&"PT90M".into()).expect("valid");
     assert_eq!(text(&parsed, "iso"), "PT1H30M");
     assert_eq!(get(&parsed, "seconds").as_f64(), Some(5400.0));
-    assert_eq!(bindings::format_duration(JsValue::from(604_800.0)).expect("valid").as_string().as_deref(), Some("P7D"));
-    let until = bindings::duration_until(JsValue::from(0.0), JsValue::from(90_001.0)).expect("valid");
+    assert_eq!(
+        bindings::format_duration(&JsValue::from(604_800.0)).expect("valid").as_string().as_deref(),
+        Some("P7D")
+    );
+    let until = bindings::duration_until(&JsValue::from(0.0), &JsValue::from(90_001.0)).expect("valid");
     assert_eq!(text(&until, "iso"), "PT2M");
-    let expiry = bindings::effective_expiry(json(r#"{"availability":"DoNotDisturb","nowMs":1000}"#)).expect("valid");
+    let expiry = bindings::effective_expiry(&json(r#"{"availability":"DoNotDisturb","nowMs":1000}"#)).expect("valid");
     assert_eq!(text(&expiry, "iso"), "P1D");
     assert_eq!(get(&expiry, "untilMs").as_f64(), Some(1000.0 + 86_400_000.0));
     assert_eq!(get(&expiry, "isDefault").as_bool(), Some(true));
@@ -114,7 +117,7 @@ fn durations_cross_the_boundary() {
 
 #[wasm_bindgen_test]
 fn interpret_response_reads_errors_and_presence() {
-    let throttled = bindings::interpret_response(json(
+    let throttled = bindings::interpret_response(&json(
         r#"{"status":429,"headers":{"Retry-After":"7"},"body":"{\"error\":{\"code\":\"TooManyRequests\",\"message\":\"slow down\",\"innerError\":{\"request-id\":\"r-1\",\"date\":\"2026-12-01T10:00:00\"}}}"}"#,
     ))
     .expect("interpretable");
@@ -124,13 +127,13 @@ fn interpret_response_reads_errors_and_presence() {
     assert_eq!(text(&error, "next"), "retry");
     assert_eq!(get(&error, "retryAfterSeconds").as_f64(), Some(7.0));
     assert_eq!(text(&error, "requestId"), "r-1");
-    let ok = bindings::interpret_response(json(
+    let ok = bindings::interpret_response(&json(
         r#"{"status":200,"headers":{},"body":"{\"availability\":\"Busy\",\"activity\":\"InACall\",\"sequenceNumber\":\"C2\",\"workLocation\":{}}"}"#,
     ))
     .expect("interpretable");
     assert_eq!(text(&get(&ok, "presence"), "activity"), "InACall");
     let not_json =
-        bindings::interpret_response(json(r#"{"status":502,"headers":{},"body":"<html>bad gateway</html>"}"#))
+        bindings::interpret_response(&json(r#"{"status":502,"headers":{},"body":"<html>bad gateway</html>"}"#))
             .expect("interpretable");
     assert_eq!(text(&get(&not_json, "error"), "code"), "serviceUnavailable");
 }
@@ -138,7 +141,7 @@ fn interpret_response_reads_errors_and_presence() {
 async fn send(request: JsValue, token: &str, timeout_ms: f64) -> Result<JsValue, JsValue> {
     let options = js_sys::Object::new();
     Reflect::set(&options, &"timeoutMs".into(), &timeout_ms.into()).expect("set");
-    bindings::send_request(request, token.into(), options.into()).await
+    bindings::send_request(&request, &token.into(), &options.into()).await
 }
 
 fn sim_request(path: &str, method: &str, body: Option<&str>) -> JsValue {
@@ -191,28 +194,28 @@ async fn send_request_reports_network_errors_and_timeouts() {
 
 #[wasm_bindgen_test]
 fn meeting_exports_cross_the_boundary() {
-    let m = bindings::match_meeting("https://meet.google.com/abc-defg-hij?authuser=0".into(), JsValue::UNDEFINED)
+    let m = bindings::match_meeting(&"https://meet.google.com/abc-defg-hij?authuser=0".into(), &JsValue::UNDEFINED)
         .expect("valid");
     assert_eq!((text(&m, "site"), text(&m, "meetingId")), ("googleMeet".to_owned(), "abc-defg-hij".to_owned()));
-    let none = bindings::match_meeting("https://meet.google.com.example.net/abc-defg-hij".into(), JsValue::UNDEFINED)
+    let none = bindings::match_meeting(&"https://meet.google.com.example.net/abc-defg-hij".into(), &JsValue::UNDEFINED)
         .expect("valid");
     assert!(none.is_null(), "a look-alike host is not a meeting");
     let custom = js_sys::Array::of1(&"https://jitsi.example.org/*".into());
-    let m = bindings::match_meeting("https://jitsi.example.org/standup".into(), custom.into()).expect("valid");
+    let m = bindings::match_meeting(&"https://jitsi.example.org/standup".into(), &custom.into()).expect("valid");
     assert_eq!(text(&m, "site"), "custom");
     let bad = js_sys::Array::of1(&"http://*.com/*".into());
     assert_presence_error(
-        bindings::match_meeting("https://x.com/".into(), bad.into()).expect_err("pattern"),
+        bindings::match_meeting(&"https://x.com/".into(), &bad.into()).expect_err("pattern"),
         "invalidMeeting",
         Some("customPatterns"),
     );
-    let pattern = bindings::validate_meeting_pattern("https://*.video.example.com/room/*".into()).expect("valid");
+    let pattern = bindings::validate_meeting_pattern(&"https://*.video.example.com/room/*".into()).expect("valid");
     assert!(text(&pattern, "permission").starts_with("https://"), "the host permission to request");
 
     let step = bindings::meeting_step(
-        JsValue::NULL,
-        json(r#"{"type":"join","tabId":7,"site":"googleMeet","meetingId":"abc-defg-hij"}"#),
-        JsValue::from(1_000_000.0),
+        &JsValue::NULL,
+        &json(r#"{"type":"join","tabId":7,"site":"googleMeet","meetingId":"abc-defg-hij"}"#),
+        &JsValue::from(1_000_000.0),
     )
     .expect("valid");
     let effects: js_sys::Array = get(&step, "effects").dyn_into().expect("an array");
@@ -222,9 +225,9 @@ fn meeting_exports_cross_the_boundary() {
     let state = get(&step, "state");
     let stored = JSON::parse(&String::from(JSON::stringify(&state).expect("JSON-safe"))).expect("round trip");
     let next = bindings::meeting_step(
-        stored,
-        json(r#"{"type":"presenceRead","availability":"Available","activity":"Available"}"#),
-        JsValue::from(1_000_500.0),
+        &stored,
+        &json(r#"{"type":"presenceRead","availability":"Available","activity":"Available"}"#),
+        &JsValue::from(1_000_500.0),
     )
     .expect("valid");
     let effects: js_sys::Array = get(&next, "effects").dyn_into().expect("an array");
@@ -232,9 +235,9 @@ fn meeting_exports_cross_the_boundary() {
     assert_eq!((text(&set, "availability"), text(&set, "expiration")), ("Busy".to_owned(), "PT4H".to_owned()));
     assert_presence_error(
         bindings::meeting_step(
-            JsValue::NULL,
-            json(r#"{"type":"join","tabId":1,"site":"googleMeet","meetingId":"x","tabid":2}"#),
-            JsValue::from(1.0),
+            &JsValue::NULL,
+            &json(r#"{"type":"join","tabId":1,"site":"googleMeet","meetingId":"x","tabid":2}"#),
+            &JsValue::from(1.0),
         )
         .expect_err("unknown field"),
         "invalidInput",
