@@ -1,4 +1,4 @@
-//! The JavaScript boundary: the only module that uses wasm-bindgen, js-sys, web-sys or gloo-net.
+//! The JavaScript boundary: the only module that uses wasm-bindgen, js-sys or web-sys.
 //!
 //! It converts, delegates and maps errors; the logic lives in the pure modules. Every refusal is
 //! thrown as a JS `Error` with `name = "PresenceError"`, a stable `code` and, where an input field
@@ -329,8 +329,12 @@ fn start_send(request: &JsValue, access_token: &JsValue, options: &JsValue) -> R
             return rejected(&settled, timeout_ms);
         };
         let mut headers = StringMap::new();
-        for (k, v) in gloo_net::http::Headers::from_raw(response.headers()).entries() {
-            headers.insert(k.to_ascii_lowercase(), v);
+        // `Array.from(headers)`: its [name, value] pairs.
+        for pair in js_sys::Array::from(&response.headers()).iter() {
+            let pair: js_sys::Array = pair.unchecked_into();
+            if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                headers.insert(k.to_ascii_lowercase(), v);
+            }
         }
         let status = response.status();
         let text = match response.text() {
