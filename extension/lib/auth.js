@@ -2,7 +2,7 @@
 /**
  * Service-worker side of the token broker: the ONLY service-worker module that sees tokens.
  * Tokens stay in this module's memory (and in MSAL's cache inside the auth host); this module
- * hands them to the core's `sendRequest` itself (`sendAuthorized`), so no other module ever holds
+ * sends the requests that need them itself (`sendAuthorized`, through lib/http.js), so no other module ever holds
  * one, and they are never stored, logged or sent to a page.
  *
  * Interactive sign-in: the auth host builds the authorize URL (MSAL `acquireTokenRedirect` with
@@ -13,7 +13,8 @@
 import * as host from "./auth-host.js";
 import { Msg, authHostKey } from "./messages.js";
 import { ShellError } from "./errors.js";
-import { ready, cloudConfig, sendRequest } from "./presence.js";
+import { ready, cloudConfig } from "./presence.js";
+import { send } from "./http.js";
 import { cloudInput } from "./settings.js";
 import { getSettings, settingsIn, getLocal, setLocal, getSession, setSession, removeSession, LocalKey, SessionKey } from "./storage.js";
 import { localAtStart, sessionAtStart, tokenAtStart } from "./worker-start.js";
@@ -447,10 +448,28 @@ export async function sendAuthorized(request, { interactive, forceRefresh, timeo
     token = await getToken({ interactive: true, claims });
     built = await request;
   }
+  const cfg = await currentConfig();
+  if (!isGraphUrl(cfg, built.url)) {
+    // Never the token to another host, whatever the request says (lib/prepared.js keeps some).
+    throw new ShellError("invalidUrl", `refusing to send the token to ${built.url}: not ${cfg.cloud.graphBaseUrl}`);
+  }
   try {
-    return await sendRequest(built, token, { timeoutMs });
+    return await send(built, token, timeoutMs);
   } finally {
     await accountWrite;
+  }
+}
+
+/**
+ * Whether `url` goes to the configured Graph host (same origin as its base URL).
+ * @param {Config} cfg
+ * @param {string} url
+ */
+export function isGraphUrl(cfg, url) {
+  try {
+    return new URL(url).origin === new URL(cfg.cloud.graphBaseUrl).origin;
+  } catch {
+    return false; // not a URL
   }
 }
 

@@ -2,14 +2,14 @@
 /**
  * Requests of the keyboard commands built ahead. After a command's write was answered, the same
  * request (with a new client-request-id) is built by the core in idle time and kept, by its
- * fields, in memory and in chrome.storage.session (a request carries no token; the token is
- * added by sendRequest). The next press of that key, also in a worker started later, sends it
- * without asking the core to build it first: the one call into the core before the request leaves
- * is sendRequest. Each request is used once, and only with the configuration it was built for;
- * session storage is cleared with the browser session and when the extension is updated.
+ * fields, in memory and in chrome.storage.session (a request carries no token; lib/auth.js adds
+ * it when sending). The next press of that key, also in a worker started later, sends it
+ * without calling the core first. Each request is used once, and only with the configuration it
+ * was built for and to its Graph host; session storage is cleared with the browser session and
+ * when the extension is updated.
  */
 import { buildRequest, ready } from "./presence.js";
-import { currentConfig } from "./auth.js";
+import { currentConfig, isGraphUrl } from "./auth.js";
 import { toErrorData } from "./errors.js";
 import { setSession, SessionKey } from "./storage.js";
 import { sessionAtStart } from "./worker-start.js";
@@ -55,14 +55,7 @@ export async function takePrepared(fieldsKey, cfg) {
   const map = await loaded();
   const entry = map.get(fieldsKey);
   map.delete(fieldsKey);
-  if (!entry || entry.cfgKey !== cfg.key || typeof entry.request?.url !== "string") {
-    return null;
-  }
-  try {
-    return new URL(entry.request.url).origin === new URL(cfg.cloud.graphBaseUrl).origin ? entry.request : null;
-  } catch {
-    return null; // not a URL: build a new request
-  }
+  return entry && entry.cfgKey === cfg.key && typeof entry.request?.url === "string" && isGraphUrl(cfg, entry.request.url) ? entry.request : null;
 }
 
 /**

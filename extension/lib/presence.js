@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * The ONLY module that imports the wasm core (`pkg/presence_switch.js`, wasm-bindgen --target web).
- * Validation, request building, duration encoding and response interpretation all live in Rust;
+ * Validation, request building, duration encoding and response interpretation all live in Rust
+ * (the HTTP call itself is lib/http.js);
  * this module only instantiates the core once per context and re-exports its functions.
  *
  * Module service workers cannot use top-level await (the worker would never register), so the
@@ -75,7 +76,6 @@ export const {
   cloudConfig,
   buildRequest,
   interpretResponse,
-  sendRequest,
   matchMeeting,
   validateMeetingPattern,
   meetingStep,
