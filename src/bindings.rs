@@ -11,9 +11,9 @@ use crate::cloud::{self, CloudConfigInput};
 use crate::duration::{self, DurationOut, EffectiveExpiryInput};
 use crate::error::{Kind, PresenceError};
 use crate::meeting;
-use crate::request::{self, RequestInput, SendInput, SendOptions};
+use crate::request::{self, RequestInput};
 use crate::response::{self, ResponseBody, ResponseInput};
-use crate::value::{self, FromValue, Out, StringMap, ToValue, Value};
+use crate::value::{self, FromValue, ToValue, Value};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
@@ -52,7 +52,6 @@ export interface GraphFailure {
   date?: string; retryAfterSeconds?: number; claims?: string; field?: string; next: Next;
 }
 export type Interpretation = { ok: true; presence?: Presence } | { ok: false; error: GraphFailure };
-export interface SendOptions { timeoutMs?: number; }
 "#;
 
 impl From<PresenceError> for JsValue {
@@ -265,118 +264,6 @@ extern "C" {
 /// The global `crypto` of a window or a worker (no `window` needed: service workers have none).
 fn crypto() -> Crypto {
     CRYPTO.with(Crypto::clone)
-}
-
-#[wasm_bindgen]
-extern "C" {
-    /// The global `fetch` of a window or a worker.
-    #[wasm_bindgen(js_name = fetch)]
-    fn fetch(url: &str, init: &web_sys::RequestInit) -> js_sys::Promise;
-    /// A promise, for a `then` that takes any two callbacks.
-    type Thenable;
-    #[wasm_bindgen(method)]
-    fn then(this: &Thenable, on_fulfilled: &JsValue, on_rejected: &JsValue) -> js_sys::Promise;
-    /// `String(value)`.
-    #[wasm_bindgen(js_name = String)]
-    fn js_string(value: &JsValue) -> js_sys::JsString;
-}
-
-/// Sends a request built by `buildRequest` with the access token, and resolves with the raw
-/// response (headers lowercased). Works in a service worker. Rejects with `networkError` or
-/// `timeout`; with `invalidValue`, `invalidUrl`, `unexpectedField`, `invalidText`, `invalidInput`
-/// for unusable arguments (it never throws).
-///
-/// A plain promise chain rather than an `async fn`: the futures executor cost ~2.9 KB of gzipped
-/// wasm. Each step passes one once-callable closure as both `then` callbacks, so exactly one call
-/// frees it (a second closure for the other outcome would leak), and tells the outcomes apart by
-/// the value: `fetch` fulfils with a `Response`, `text()` with a string, and both reject with an
-/// error object.
-#[wasm_bindgen(js_name = "sendRequest", unchecked_return_type = "Promise<RawResponse>")]
-pub fn send_request(
-    #[wasm_bindgen(unchecked_param_type = "GraphRequest")] request: &JsValue,
-    #[wasm_bindgen(unchecked_param_type = "string")] access_token: &JsValue,
-    #[wasm_bindgen(unchecked_param_type = "SendOptions | undefined")] options: &JsValue,
-) -> js_sys::Promise {
-    start_send(request, access_token, options).unwrap_or_else(|e| js_sys::Promise::reject(&e.into()))
-}
-
-/// Validates and starts the request; the promise settles as `sendRequest` documents.
-fn start_send(request: &JsValue, access_token: &JsValue, options: &JsValue) -> Result<js_sys::Promise, PresenceError> {
-    let input: SendInput = from_js(request)?;
-    let options: SendOptions =
-        if options.is_undefined() || options.is_null() { SendOptions::default() } else { from_js(options)? };
-    let token = string_arg(access_token, "accessToken")?;
-    let timeout_ms = request::check_send(&input, &options, &token)?;
-
-    // `fetch(url, init)` with the headers as a plain object, as a hand-written fetch would do:
-    // building a `Request` and a `Headers` first (gloo-net's RequestBuilder) cost ~0.3 ms more
-    // per call in a service worker (measured; bench/README.md, "warm shortcut").
-    let mut headers = Vec::with_capacity(input.headers.len() + 1);
-    headers.push(("Authorization".to_owned(), Value::Str(String::from("Bearer ") + &token)));
-    for (name, value) in input.headers.iter() {
-        headers.push((name.clone(), Value::Str(value.clone())));
-    }
-    let init = web_sys::RequestInit::new();
-    init.set_method(&input.method);
-    init.set_headers(&write_js(Value::Obj(headers)));
-    if let Some(body) = &input.body {
-        init.set_body(&JsValue::from_str(body));
-    }
-    init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(timeout_ms)));
-
-    let on_response = Closure::once_into_js(move |settled: JsValue| -> JsValue {
-        let Some(response) = settled.dyn_ref::<web_sys::Response>() else {
-            return rejected(&settled, timeout_ms);
-        };
-        let mut headers = StringMap::new();
-        // `Array.from(headers)`: its [name, value] pairs.
-        for pair in js_sys::Array::from(&response.headers()).iter() {
-            let pair: js_sys::Array = pair.unchecked_into();
-            if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
-                headers.insert(k.to_ascii_lowercase(), v);
-            }
-        }
-        let status = response.status();
-        let text = match response.text() {
-            Ok(text) => text,
-            Err(e) => return rejected(&e, timeout_ms),
-        };
-        let on_body = Closure::once_into_js(move |settled: JsValue| -> JsValue {
-            match settled.as_string() {
-                // A RawResponse.
-                Some(body) => write_js(
-                    Out::new()
-                        .put("status", status.to_value())
-                        .put("headers", headers.to_value())
-                        .put("body", body.to_value())
-                        .done(),
-                ),
-                None => rejected(&settled, timeout_ms),
-            }
-        });
-        text.unchecked_into::<Thenable>().then(&on_body, &on_body).into()
-    });
-    Ok(fetch(&input.url, &init).unchecked_into::<Thenable>().then(&on_response, &on_response))
-}
-
-/// The `PresenceError` for a JS error that stopped the request: the abort of the timeout signal
-/// is a timeout, anything else a network error described by the error's `toString()`.
-fn failure(name: &str, described: String, timeout_ms: u32) -> PresenceError {
-    if name == "TimeoutError" || name == "AbortError" {
-        Kind::Timeout { timeout_ms }.into()
-    } else {
-        Kind::Network { message: described }.into()
-    }
-}
-
-/// A promise rejected with the `PresenceError` for the rejection `reason` (an `Error` or
-/// `DOMException`; anything else is described by `String(reason)`).
-fn rejected(reason: &JsValue, timeout_ms: u32) -> JsValue {
-    let error = match reason.dyn_ref::<js_sys::Error>() {
-        Some(e) => failure(&String::from(e.name()), String::from(e.to_string()), timeout_ms),
-        None => Kind::Network { message: js_string(reason).into() }.into(),
-    };
-    js_sys::Promise::reject(&error.into()).into()
 }
 
 #[wasm_bindgen(typescript_custom_section)]

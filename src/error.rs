@@ -42,10 +42,6 @@ pub enum Kind {
     InvalidText { field: &'static str, reason: String },
     /// A meeting state or event the state machine cannot accept.
     InvalidMeeting { field: &'static str, reason: String },
-    /// The request could not reach the server (offline, DNS, connection refused, CORS).
-    Network { message: String },
-    /// The request did not complete within the timeout.
-    Timeout { timeout_ms: u32 },
 }
 
 impl From<Kind> for PresenceError {
@@ -83,8 +79,6 @@ impl PresenceError {
             Kind::InvalidUrl { .. } => "invalidUrl",
             Kind::InvalidText { .. } => "invalidText",
             Kind::InvalidMeeting { .. } => "invalidMeeting",
-            Kind::Network { .. } => "networkError",
-            Kind::Timeout { .. } => "timeout",
         }
     }
 
@@ -104,7 +98,6 @@ impl PresenceError {
             Kind::UnsupportedPair { .. } => Some("activity"),
             Kind::CloudNotSupported { .. } => Some("cloud"),
             Kind::InvalidUserId { .. } => Some("userId"),
-            Kind::Network { .. } | Kind::Timeout { .. } => None,
         }
     }
 }
@@ -141,8 +134,6 @@ impl PresenceError {
             Kind::InvalidText { field, reason } | Kind::InvalidMeeting { field, reason } => {
                 format!("{field} is not usable: {reason}")
             }
-            Kind::Network { message } => format!("the request did not reach the server: {message}"),
-            Kind::Timeout { timeout_ms } => format!("no answer within {} ms", decimal((*timeout_ms).into())),
         }
     }
 }
@@ -454,8 +445,6 @@ mod tests {
             Kind::InvalidUrl { field: "a", got: String::new(), reason: String::new() },
             Kind::InvalidText { field: "a", reason: String::new() },
             Kind::InvalidMeeting { field: "a", reason: String::new() },
-            Kind::Network { message: String::new() },
-            Kind::Timeout { timeout_ms: 1 },
         ];
         let mut codes: Vec<&str> = all.iter().map(|k| PresenceError::from(k.clone()).code()).collect();
         codes.sort_unstable();
