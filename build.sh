@@ -117,6 +117,7 @@ build_wasm() {
   rm -rf www/pkg
   mkdir -p www/pkg
   cp "$DIST/pkg/$CRATE.js" "$DIST/pkg/${CRATE}_bg.wasm" "$DIST/pkg/$CRATE.d.ts" www/pkg/
+  cp -r "$DIST/pkg/snippets" www/pkg/ # src/send.js, imported by the glue
 }
 
 build_extension() {
@@ -135,6 +136,25 @@ build_all() {
 
 # --- tests ----------------------------------------------------------------------------------
 
+SIM_PID=""
+stop_sim() { [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null || true; SIM_PID=""; }
+trap stop_sim EXIT
+
+# Starts the presence simulator on a free loopback port; sets SIM_URL.
+start_sim() {
+  local log
+  log="$(mktemp)"
+  "$ROOT/target/debug/presence-sim" --port 0 >"$log" 2>&1 &
+  SIM_PID=$!
+  for _ in $(seq 1 100); do
+    SIM_URL="$(sed -n '1s/^listening on //p' "$log")"
+    [ -n "$SIM_URL" ] && return 0
+    kill -0 "$SIM_PID" 2>/dev/null || { cat "$log" >&2; die "presence-sim exited"; }
+    sleep 0.1
+  done
+  die "presence-sim did not report its address"
+}
+
 run_tests() {
   build_all
   ensure_chromium
@@ -150,14 +170,26 @@ run_tests() {
   cargo test --workspace -q
 
   step "wasm-bindgen-test in headless Chromium (page and service worker)"
-  cargo test -p presence-switch --target "$WASM_TARGET" --test web_page --test web_worker
+  start_sim
+  # The boundary tests send real requests to the simulator; a token and a slow path are prepared
+  # here because the tests run inside the browser.
+  local token
+  token="$(curl -fsS -X POST -H 'content-type: application/json' \
+    -d '{"scopes":["Presence.ReadWrite","User.Read"]}' "$SIM_URL/_sim/token" |
+    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.parse(s).access_token))')"
+  curl -fsS -X POST -H 'content-type: application/json' "$SIM_URL/_sim/teams-client" -d '{"signedIn":true}' >/dev/null
+  curl -fsS -X POST -H 'content-type: application/json' "$SIM_URL/_sim/faults" \
+    -d '{"path":"/users/00000000-0000-0000-0000-00000000dead","count":1000,"status":503,"delayMs":2000}' >/dev/null
+  PRESENCE_SIM_URL="$SIM_URL" PRESENCE_SIM_TOKEN="$token" \
+    cargo test -p presence-switch --target "$WASM_TARGET" --test web_page --test web_worker
+  stop_sim
 
   step "tsc --noEmit: the JS shell against the generated .d.ts"
   npm run -s typecheck
 
   if [ -d tests/js ]; then
-    step "node --test tests/js (JS unit tests; the HTTP module against the simulator)"
-    PRESENCE_SIM_BIN="$ROOT/target/debug/presence-sim" node --test tests/js/
+    step "node --test tests/js (JS unit tests)"
+    node --test tests/js/
   fi
   if [ -d tests/e2e ]; then
     step "node --test tests/e2e (end-to-end: Chromium + extension + simulator)"

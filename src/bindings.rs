@@ -1,4 +1,4 @@
-//! The JavaScript boundary: the only module that uses wasm-bindgen, js-sys or web-sys.
+//! The JavaScript boundary: the only module that uses wasm-bindgen or js-sys (and src/send.js).
 //!
 //! It converts, delegates and maps errors; the logic lives in the pure modules. Every refusal is
 //! thrown as a JS `Error` with `name = "PresenceError"`, a stable `code` and, where an input field
@@ -11,7 +11,7 @@ use crate::cloud::{self, CloudConfigInput};
 use crate::duration::{self, DurationOut, EffectiveExpiryInput};
 use crate::error::{Kind, PresenceError};
 use crate::meeting;
-use crate::request::{self, RequestInput};
+use crate::request::{self, RequestInput, SendInput, SendOptions};
 use crate::response::{self, ResponseBody, ResponseInput};
 use crate::value::{self, FromValue, ToValue, Value};
 
@@ -52,6 +52,7 @@ export interface GraphFailure {
   date?: string; retryAfterSeconds?: number; claims?: string; field?: string; next: Next;
 }
 export type Interpretation = { ok: true; presence?: Presence } | { ok: false; error: GraphFailure };
+export interface SendOptions { timeoutMs?: number; }
 "#;
 
 impl From<PresenceError> for JsValue {
@@ -264,6 +265,43 @@ extern "C" {
 /// The global `crypto` of a window or a worker (no `window` needed: service workers have none).
 fn crypto() -> Crypto {
     CRYPTO.with(Crypto::clone)
+}
+
+#[wasm_bindgen(module = "/src/send.js")]
+extern "C" {
+    /// Sends the checked request (src/send.js).
+    #[wasm_bindgen(js_name = send)]
+    fn js_send(method: &str, url: &str, headers: &JsValue, body: Option<String>, timeout_ms: u32) -> js_sys::Promise;
+}
+
+/// Sends a request built by `buildRequest` with the access token, and resolves with the raw
+/// response (headers lowercased). Works in a service worker. Rejects with `networkError` or
+/// `timeout`; with `invalidValue`, `invalidUrl`, `unexpectedField`, `invalidText`, `invalidInput`
+/// for unusable arguments (it never throws). Rust checks everything; the fetch itself is
+/// src/send.js.
+#[wasm_bindgen(js_name = "sendRequest", unchecked_return_type = "Promise<RawResponse>")]
+pub fn send_request(
+    #[wasm_bindgen(unchecked_param_type = "GraphRequest")] request: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] access_token: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SendOptions | undefined")] options: &JsValue,
+) -> js_sys::Promise {
+    start_send(request, access_token, options).unwrap_or_else(|e| js_sys::Promise::reject(&e.into()))
+}
+
+/// Validates and starts the request; the promise settles as `sendRequest` documents.
+fn start_send(request: &JsValue, access_token: &JsValue, options: &JsValue) -> Result<js_sys::Promise, PresenceError> {
+    let input: SendInput = from_js(request)?;
+    let options: SendOptions =
+        if options.is_undefined() || options.is_null() { SendOptions::default() } else { from_js(options)? };
+    let token = string_arg(access_token, "accessToken")?;
+    let timeout_ms = request::check_send(&input, &options, &token)?;
+
+    let mut headers = Vec::with_capacity(input.headers.len() + 1);
+    headers.push(("Authorization".to_owned(), Value::Str(["Bearer ", &token].concat())));
+    for (name, value) in input.headers.iter() {
+        headers.push((name.clone(), Value::Str(value.clone())));
+    }
+    Ok(js_send(&input.method, &input.url, &write_js(Value::Obj(headers)), input.body, timeout_ms))
 }
 
 #[wasm_bindgen(typescript_custom_section)]

@@ -481,3 +481,87 @@ pub fn session_expiry(text: &str) -> Result<Duration, PresenceError> {
     }
     Ok(d)
 }
+
+/// What `sendRequest` accepts: a request as `buildRequest` returns it.
+#[derive(Debug, Clone)]
+pub struct SendInput {
+    pub method: String,
+    pub url: String,
+    pub headers: StringMap,
+    pub body: Option<String>,
+}
+
+impl FromValue for SendInput {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        let o = Obj::strict(v, &["method", "url", "headers", "body"])?;
+        Ok(Self {
+            method: o.req("method")?,
+            url: o.req("url")?,
+            headers: o.or_default("headers")?,
+            body: o.opt("body")?,
+        })
+    }
+}
+
+/// Options of `sendRequest`.
+#[derive(Debug, Clone, Default)]
+pub struct SendOptions {
+    pub timeout_ms: Option<f64>,
+}
+
+impl FromValue for SendOptions {
+    fn from_value(v: &Value) -> Result<Self, PresenceError> {
+        let o = Obj::strict(v, &["timeoutMs"])?;
+        Ok(Self { timeout_ms: o.opt("timeoutMs")? })
+    }
+}
+
+crate::deserialize_via_value!(SendInput, SendOptions);
+
+/// Default and largest request timeout. A service worker's fetch is cut off after 30 s anyway.
+pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
+/// See [`DEFAULT_TIMEOUT_MS`].
+pub const MAX_TIMEOUT_MS: u32 = 30_000;
+
+/// Checks a request before it is sent and returns the timeout to use, in milliseconds.
+pub fn check_send(input: &SendInput, options: &SendOptions, token: &str) -> Result<u32, PresenceError> {
+    if input.method != "GET" && input.method != "POST" {
+        return Err(
+            Kind::InvalidValue { field: "method", got: input.method.clone(), allowed: "GET, POST".to_owned() }.into()
+        );
+    }
+    let url = input.url.as_str();
+    let loopback =
+        ["http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:", "http://localhost/", "http://[::1]:"];
+    if !url.starts_with("https://") && !loopback.iter().any(|p| url.starts_with(p)) {
+        return Err(Kind::InvalidUrl {
+            field: "url",
+            got: url.to_owned(),
+            reason: "requests go to https:// hosts (or http:// on loopback only)".to_owned(),
+        }
+        .into());
+    }
+    if input.headers.keys().any(|k| k.eq_ignore_ascii_case("authorization")) {
+        return Err(Kind::UnexpectedField {
+            field: "headers.Authorization",
+            action: "sendRequest (pass the token as its own argument)",
+        }
+        .into());
+    }
+    if token.is_empty() || token.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Kind::InvalidText {
+            field: "accessToken",
+            reason: "it is empty or contains whitespace".to_owned(),
+        }
+        .into());
+    }
+    match options.timeout_ms {
+        None => Ok(DEFAULT_TIMEOUT_MS),
+        Some(ms) if ms.is_finite() && ms >= 1.0 && ms <= f64::from(MAX_TIMEOUT_MS) => Ok(ms as u32),
+        Some(ms) => Err(Kind::InvalidInput {
+            field: Some("timeoutMs".to_owned()),
+            message: format!("timeoutMs must be between 1 and {MAX_TIMEOUT_MS}, got {}", crate::error::show_number(ms)),
+        }
+        .into()),
+    }
+}

@@ -1,4 +1,4 @@
-//! wasm-bindgen-test in a browser page. Run with `./build.sh test`.
+//! wasm-bindgen-test in a browser page. Run with `./build.sh test` (it starts the simulator).
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers may fail loudly
 

@@ -1,5 +1,5 @@
 //! wasm-bindgen-test inside a real service worker (no `window`), where the extension's
-//! background runs. Run with `./build.sh test`.
+//! background runs. Run with `./build.sh test` (it starts the simulator).
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers may fail loudly
 

@@ -1,8 +1,7 @@
 // @ts-check
 /**
  * The ONLY module that imports the wasm core (`pkg/presence_switch.js`, wasm-bindgen --target web).
- * Validation, request building, duration encoding and response interpretation all live in Rust
- * (the HTTP call itself is lib/http.js);
+ * Validation, request building, duration encoding and response interpretation all live in Rust;
  * this module only instantiates the core once per context and re-exports its functions.
  *
  * Module service workers cannot use top-level await (the worker would never register), so the
@@ -76,6 +75,7 @@ export const {
   cloudConfig,
   buildRequest,
   interpretResponse,
+  sendRequest,
   matchMeeting,
   validateMeetingPattern,
   meetingStep,

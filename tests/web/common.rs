@@ -29,6 +29,13 @@ fn assert_presence_error(err: impl Into<JsValue>, code: &str, field: Option<&str
     assert!(!String::from(error.message()).is_empty());
 }
 
+fn sim() -> (&'static str, &'static str) {
+    match (option_env!("PRESENCE_SIM_URL"), option_env!("PRESENCE_SIM_TOKEN")) {
+        (Some(url), Some(token)) => (url, token),
+        _ => panic!("PRESENCE_SIM_URL and PRESENCE_SIM_TOKEN are unset: run these tests through ./build.sh test"),
+    }
+}
+
 #[wasm_bindgen_test]
 fn build_request_returns_a_plain_object() {
     let request = bindings::build_request(&json(
@@ -129,6 +136,60 @@ fn interpret_response_reads_errors_and_presence() {
         bindings::interpret_response(&json(r#"{"status":502,"headers":{},"body":"<html>bad gateway</html>"}"#))
             .expect("interpretable");
     assert_eq!(text(&get(&not_json, "error"), "code"), "serviceUnavailable");
+}
+
+async fn send(request: JsValue, token: &str, timeout_ms: f64) -> Result<JsValue, JsValue> {
+    let options = js_sys::Object::new();
+    Reflect::set(&options, &"timeoutMs".into(), &timeout_ms.into()).expect("set");
+    bindings::send_request(&request, &token.into(), &options.into()).await
+}
+
+fn sim_request(path: &str, method: &str, body: Option<&str>) -> JsValue {
+    let (url, _) = sim();
+    let request = js_sys::Object::new();
+    Reflect::set(&request, &"method".into(), &method.into()).expect("set");
+    Reflect::set(&request, &"url".into(), &format!("{url}{path}").into()).expect("set");
+    let headers = js_sys::Object::new();
+    Reflect::set(&headers, &"client-request-id".into(), &"6f1c2b8e-0d4a-4b7e-9c3f-2a1b0c9d8e7f".into()).expect("set");
+    if body.is_some() {
+        Reflect::set(&headers, &"Content-Type".into(), &"application/json".into()).expect("set");
+    }
+    Reflect::set(&request, &"headers".into(), &headers).expect("set");
+    Reflect::set(&request, &"body".into(), &body.map_or(JsValue::NULL, JsValue::from)).expect("set");
+    request.into()
+}
+
+#[wasm_bindgen_test]
+async fn send_request_reaches_the_simulator() {
+    let (_, token) = sim();
+    let body = r#"{"availability":"Busy","activity":"Busy","expirationDuration":"PT30M"}"#;
+    let set = send(sim_request("/v1.0/me/presence/setUserPreferredPresence", "POST", Some(body)), token, 5000.0)
+        .await
+        .expect("the simulator answers");
+    let status = get(&set, "status").as_f64();
+    assert!(matches!(status, Some(200.0) | Some(204.0)), "status {status:?}");
+    let read = send(sim_request("/v1.0/me/presence", "GET", None), token, 5000.0).await.expect("answer");
+    assert_eq!(get(&read, "status").as_f64(), Some(200.0));
+    let presence = JSON::parse(&text(&read, "body")).expect("JSON body");
+    assert_eq!(text(&presence, "availability"), "Busy", "a Teams client session exists, so the preferred state shows");
+    assert!(!text(&get(&read, "headers"), "request-id").is_empty(), "headers are readable, lowercased");
+}
+
+#[wasm_bindgen_test]
+async fn send_request_reports_network_errors_and_timeouts() {
+    let (url, token) = sim();
+    let closed = js_sys::Object::new();
+    Reflect::set(&closed, &"method".into(), &"GET".into()).expect("set");
+    Reflect::set(&closed, &"url".into(), &"http://127.0.0.1:9/v1.0/me/presence".into()).expect("set");
+    let err = send(closed.into(), token, 5000.0).await.expect_err("nothing listens there");
+    assert_presence_error(err, "networkError", None);
+    // build.sh makes the simulator answer this path after 2 s.
+    let slow = sim_request("/v1.0/users/00000000-0000-0000-0000-00000000dead/presence", "GET", None);
+    let err = send(slow, token, 200.0).await.expect_err("slower than the timeout");
+    assert_presence_error(err, "timeout", None);
+    let bad = send(sim_request("/v1.0/me/presence", "DELETE", None), token, 5000.0).await.expect_err("method");
+    assert_presence_error(bad, "invalidValue", Some("method"));
+    let _ = url;
 }
 
 #[wasm_bindgen_test]
