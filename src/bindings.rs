@@ -230,7 +230,7 @@ pub fn build_request(
     #[wasm_bindgen(unchecked_param_type = "RequestInput")] input: &JsValue,
 ) -> Result<JsValue, PresenceError> {
     let input: RequestInput = from_js(input)?;
-    let fresh_id = String::from(crypto().random_uuid());
+    let fresh_id = random_uuid();
     to_js(&request::build(&input, &fresh_id)?)
 }
 
@@ -254,17 +254,10 @@ pub fn interpret_response(
 
 #[wasm_bindgen]
 extern "C" {
-    #[derive(Clone)]
-    type Crypto;
-    #[wasm_bindgen(thread_local_v2, js_name = crypto)]
-    static CRYPTO: Crypto;
-    #[wasm_bindgen(method, js_name = randomUUID)]
-    fn random_uuid(this: &Crypto) -> js_sys::JsString;
-}
-
-/// The global `crypto` of a window or a worker (no `window` needed: service workers have none).
-fn crypto() -> Crypto {
-    CRYPTO.with(Crypto::clone)
+    /// `crypto.randomUUID()` of the global scope: a window or a worker (service workers have no
+    /// `window`).
+    #[wasm_bindgen(js_namespace = crypto, js_name = randomUUID)]
+    fn random_uuid() -> String;
 }
 
 #[wasm_bindgen(module = "/src/send.js")]
