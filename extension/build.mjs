@@ -48,11 +48,16 @@ function parseArgs(argv) {
 
 const step = (s) => console.log(`==> ${s}`);
 
-/** esbuild: resolve the core's glue (imported as ../pkg/presence_switch.js) to dist/pkg. */
+/**
+ * esbuild: resolve the core's glue (imported as ../pkg/presence_switch.js) to dist/pkg, and the
+ * glue's copy of src/send.js (wasm-bindgen's snippets/) to src/send.js itself, which the worker
+ * also imports: one module in the bundle, not two.
+ */
 const pkgPlugin = {
   name: "dist-pkg",
   setup(b) {
     b.onResolve({ filter: /(^|\/)pkg\/presence_switch\.js$/ }, () => ({ path: join(pkgDir, "presence_switch.js") }));
+    b.onResolve({ filter: /^\.\/snippets\/[^/]+\/src\/send\.js$/ }, () => ({ path: join(root, "src", "send.js") }));
   },
 };
 

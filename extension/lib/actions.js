@@ -113,8 +113,11 @@ async function graph(fields, origin, { retry = true, prepare = false } = {}) {
   let request = (async () => {
     const cfg = await currentConfig();
     const ahead = prepare ? await takePrepared(fieldsKey, cfg) : null;
-    await ready; // sendRequest needs the core too
-    return ahead ?? buildFor(cfg, fields);
+    if (ahead) {
+      return ahead; // sent without waiting for the core (a restarted worker may still load it)
+    }
+    await ready;
+    return buildFor(cfg, fields);
   })();
   let attempt = 0;
   let waitedSeconds = 0;
@@ -139,6 +142,7 @@ async function graph(fields, origin, { retry = true, prepare = false } = {}) {
     request = await request; // built by now; resends reuse it
     forceRefresh = false;
     claims = undefined;
+    await ready;
     const r = interpretResponse({ ...response, attempt, waitedSeconds, nowMs: Date.now() });
     if (prepare) {
       prepareNext(fieldsKey, fields, r.ok);

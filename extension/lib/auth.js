@@ -2,7 +2,7 @@
 /**
  * Service-worker side of the token broker: the ONLY service-worker module that sees tokens.
  * Tokens stay in this module's memory (and in MSAL's cache inside the auth host); this module
- * hands them to the core's `sendRequest` itself (`sendAuthorized`), so no other module ever holds
+ * sends the core's requests with them itself (`sendAuthorized`, through the core's src/send.js), so no other module ever holds
  * one, and they are never stored, logged or sent to a page.
  *
  * Interactive sign-in: the auth host builds the authorize URL (MSAL `acquireTokenRedirect` with
@@ -13,7 +13,10 @@
 import * as host from "./auth-host.js";
 import { Msg, authHostKey } from "./messages.js";
 import { ShellError } from "./errors.js";
-import { ready, cloudConfig, sendRequest } from "./presence.js";
+import { ready, cloudConfig } from "./presence.js";
+// The core's own fetch (src/send.js, behind its sendRequest), called directly: the requests sent
+// here were built and checked by the core already.
+import { send } from "../../src/send.js";
 import { cloudInput } from "./settings.js";
 import { getSettings, settingsIn, getLocal, setLocal, getSession, setSession, removeSession, LocalKey, SessionKey } from "./storage.js";
 import { localAtStart, sessionAtStart, tokenAtStart } from "./worker-start.js";
@@ -453,7 +456,7 @@ export async function sendAuthorized(request, { interactive, forceRefresh, timeo
     throw new ShellError("invalidUrl", `refusing to send the token to ${built.url}: not ${cfg.cloud.graphBaseUrl}`);
   }
   try {
-    return await sendRequest(built, token, { timeoutMs });
+    return await send(built.method, built.url, { ...built.headers, Authorization: `Bearer ${token}` }, built.body ?? undefined, timeoutMs);
   } finally {
     await accountWrite;
   }
