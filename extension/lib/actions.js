@@ -125,64 +125,67 @@ async function graph(fields, origin, { retry = true, prepare = false } = {}) {
   let forceRefresh = false;
   /** @type {string | undefined} */
   let claims;
-  for (;;) {
-    let response;
-    try {
-      response = await sendAuthorized(request, { interactive: origin.interactive, forceRefresh, claims, timeoutMs: REQUEST_TIMEOUT_MS });
-    } catch (e) {
-      if (prepare) {
-        prepareNext(fieldsKey, fields, false); // the stored table must not keep the used request
+  let succeeded = false;
+  try {
+    for (;;) {
+      let response;
+      try {
+        response = await sendAuthorized(request, { interactive: origin.interactive, forceRefresh, claims, timeoutMs: REQUEST_TIMEOUT_MS });
+      } catch (e) {
+        const code = /** @type {any} */ (e).code;
+        if (code === "timeout" || code === "networkError") {
+          throw new ShellError(code, `${String(fields.action)} did not reach Graph: ${/** @type {any} */ (e).message ?? String(e)}`);
+        }
+        throw e; // sign-in and configuration errors keep their own code
       }
-      const code = /** @type {any} */ (e).code;
-      if (code === "timeout" || code === "networkError") {
-        throw new ShellError(code, `${String(fields.action)} did not reach Graph: ${/** @type {any} */ (e).message ?? String(e)}`);
+      request = await request; // built by now; resends reuse it
+      forceRefresh = false;
+      claims = undefined;
+      await ready;
+      const r = interpretResponse({ ...response, attempt, waitedSeconds, nowMs: Date.now() });
+      if (r.ok) {
+        succeeded = true;
+        return r;
       }
-      throw e; // sign-in and configuration errors keep their own code
-    }
-    request = await request; // built by now; resends reuse it
-    forceRefresh = false;
-    claims = undefined;
-    await ready;
-    const r = interpretResponse({ ...response, attempt, waitedSeconds, nowMs: Date.now() });
-    if (prepare) {
-      prepareNext(fieldsKey, fields, r.ok);
-    }
-    if (r.ok) {
-      return r;
-    }
-    const err = r.error;
-    if (err.next === "retry" && !retry) {
+      const err = r.error;
+      if (err.next === "retry" && !retry) {
+        const extra = err.retryAfterSeconds !== undefined ? { retryAfterSeconds: err.retryAfterSeconds } : {};
+        throw Object.assign(new ShellError(err.code, err.message, extra), { status: response.status });
+      }
+      if (err.next === "retry") {
+        const seconds = Math.max(0, Number(err.retryAfterSeconds ?? 1));
+        if (seconds > MAX_INLINE_WAIT_SECONDS) {
+          await Promise.allSettled([cancelling]); // an older retry's cancellation must not remove this one
+          retryPending = true;
+          await setSession(SessionKey.PENDING_RETRY, { fields, dueMs: Date.now() + seconds * 1000 });
+          await chrome.alarms.create(ALARM_RETRY, { when: Date.now() + seconds * 1000 });
+          throw new ShellError("throttledScheduled", `${String(fields.action)} throttled; retry scheduled`, { retryAfterSeconds: seconds });
+        }
+        await writeStatus({ phase: "retrying", code: err.code, retryAtMs: Date.now() + seconds * 1000 });
+        await sleep(seconds * 1000);
+        attempt += 1;
+        waitedSeconds += seconds;
+        continue;
+      }
+      if (err.next === "signIn" && !refreshed) {
+        // One fresh token, one resend (401 after expiry or revocation; 403 claims challenge, whose
+        // claims go into the token request).
+        refreshed = true;
+        forceRefresh = true;
+        claims = err.claims ?? undefined;
+        continue;
+      }
+      if (err.next === "signIn") {
+        throw Object.assign(new ShellError("signInNeeded", `${String(fields.action)}: still ${err.code} after a fresh token`), { status: response.status });
+      }
       const extra = err.retryAfterSeconds !== undefined ? { retryAfterSeconds: err.retryAfterSeconds } : {};
       throw Object.assign(new ShellError(err.code, err.message, extra), { status: response.status });
     }
-    if (err.next === "retry") {
-      const seconds = Math.max(0, Number(err.retryAfterSeconds ?? 1));
-      if (seconds > MAX_INLINE_WAIT_SECONDS) {
-        await Promise.allSettled([cancelling]); // an older retry's cancellation must not remove this one
-        retryPending = true;
-        await setSession(SessionKey.PENDING_RETRY, { fields, dueMs: Date.now() + seconds * 1000 });
-        await chrome.alarms.create(ALARM_RETRY, { when: Date.now() + seconds * 1000 });
-        throw new ShellError("throttledScheduled", `${String(fields.action)} throttled; retry scheduled`, { retryAfterSeconds: seconds });
-      }
-      await writeStatus({ phase: "retrying", code: err.code, retryAtMs: Date.now() + seconds * 1000 });
-      await sleep(seconds * 1000);
-      attempt += 1;
-      waitedSeconds += seconds;
-      continue;
+  } finally {
+    if (prepare) {
+      // After the last attempt, whatever its outcome: the stored table never keeps a used request.
+      prepareNext(fieldsKey, fields, succeeded);
     }
-    if (err.next === "signIn" && !refreshed) {
-      // One fresh token, one resend (401 after expiry or revocation; 403 claims challenge, whose
-      // claims go into the token request).
-      refreshed = true;
-      forceRefresh = true;
-      claims = err.claims ?? undefined;
-      continue;
-    }
-    if (err.next === "signIn") {
-      throw Object.assign(new ShellError("signInNeeded", `${String(fields.action)}: still ${err.code} after a fresh token`), { status: response.status });
-    }
-    const extra = err.retryAfterSeconds !== undefined ? { retryAfterSeconds: err.retryAfterSeconds } : {};
-    throw Object.assign(new ShellError(err.code, err.message, extra), { status: response.status });
   }
 }
 

@@ -75,7 +75,6 @@ export const {
   cloudConfig,
   buildRequest,
   interpretResponse,
-  sendRequest,
   matchMeeting,
   validateMeetingPattern,
   meetingStep,
